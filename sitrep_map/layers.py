@@ -1,0 +1,146 @@
+"""Parsed incidents + gazetteer matches -> a GeoDataFrame: geometry kind and precision per row.
+
+Point for a place; LineString for "the road between A and B"; the governorate polygon for a
+region; no geometry (resolved False) for a name the gazetteer does not know."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString, Point, shape
+
+from .gazetteer import Gazetteer, Match
+from .gazetteer.resolver import GOVERNORATES
+from .model import COLUMNS, ParsedIncident, event_id
+
+PRECISION = {"": 1, "near": 2, "area": 2, "outskirts": 2, "countryside": 2, "road": 2, "region": 3}
+RADIUS_KM = {1: 0.0, 2: 5.0, 3: 50.0}   # drawn uncertainty per geo_precision
+COUNTRY = {"SY": ("Syria", "SYR"), "TR": ("Turkey", "TUR"), "IQ": ("Iraq", "IRQ"),
+           "LB": ("Lebanon", "LBN"), "JO": ("Jordan", "JOR"), "IL": ("Israel", "ISR")}
+
+
+@dataclass
+class Located:
+    match: Match | None
+    road: Match | None = None
+
+
+def plain(name: str) -> str:
+    """'Tall Abyaḑ' -> 'Tall Abyad' (ayn/hamza marks kept as ')."""
+    name = name.replace("\u2018", "'").replace("\u2019", "'").replace("ʿ", "'").replace("ʾ", "'")
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def governorate_shapes() -> dict:
+    fc = json.loads(GOVERNORATES.read_text(encoding="utf-8"))
+    return {f["properties"]["name"]: shape(f["geometry"]) for f in fc["features"]}
+
+
+def _confident(m: Match | None) -> bool:
+    return bool(m and m.resolved and m.best and m.best.how in ("exact", "variant"))
+
+
+def locate(incidents: list[ParsedIncident], gaz: Gazetteer) -> list[Located]:
+    """Resolve every place; then re-resolve with the report's other places as context, so that
+    candidates close to the rest of the report win (Qabasin next to Al-Bab, not 60 km away)."""
+    def first(text: str | None, hint: str | None, near=None) -> Match | None:
+        return gaz.resolve(text, hint, near) if text else None
+
+    pass1 = [(first(i.place and i.place.text, i.place and i.place.hint),
+              first(i.place and i.place.road_to, i.place and i.place.hint)) for i in incidents]
+    anchors_all = [(m.best.place.lat, m.best.place.lon) for pair in pass1 for m in pair if _confident(m)]
+    out = []
+    for inc, (m, r) in zip(incidents, pass1):
+        if inc.place is None:
+            out.append(Located(None))
+            continue
+        near = []
+        for a in inc.place.anchors:  # "east of Saraqib"
+            am = gaz.resolve(a, inc.place.hint)
+            if _confident(am):
+                near.append((am.best.place.lat, am.best.place.lon))
+        same_sentence = [pair for other, pair in zip(incidents, pass1) if other.sentence == inc.sentence]
+        near += [(x.best.place.lat, x.best.place.lon) for pair in same_sentence for x in pair
+                 if _confident(x) and x is not m and x is not r]
+        near = near or [p for p in anchors_all
+                        if not (m and m.best and (m.best.place.lat, m.best.place.lon) == p)]
+        if near:
+            m = first(inc.place.text, inc.place.hint, near)
+        if inc.place.road_to:  # the road's far end lies near its start
+            r = first(inc.place.road_to, inc.place.hint,
+                      [(m.best.place.lat, m.best.place.lon)] if _confident(m) else near or None)
+        out.append(Located(m, r))
+    return out
+
+
+def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: str) -> list[dict]:
+    rows = []
+    gov = governorate_shapes()
+    for inc, loc in zip(incidents, located):
+        p = inc.place
+        query = p.text if p else ""
+        if p and p.road_to:
+            query = f"{p.text} - {p.road_to}"
+        m = loc.match
+        row = {
+            "event_id_cnty": "", "event_date": inc.event_date, "time_precision": inc.time_precision,
+            "event_type": inc.event_type, "sub_event_type": inc.sub_event_type,
+            "actor1": inc.actor1 or "", "actor2": inc.actor2 or "",
+            "civilian_targeting": inc.civilian_targeting, "admin1": "", "location": query or "(no place named)",
+            "latitude": None, "longitude": None, "geo_precision": None, "fatalities": int(inc.fatalities or 0),
+            "notes": _notes(inc), "wounded": inc.wounded,
+            "equipment": json.dumps([e.as_dict() for e in inc.equipment]) if inc.equipment else "",
+            "source_sentence": inc.sentence, "report_id": report_id, "place_query": query,
+            "resolved": False, "country": "Syria", "inter1": inc.inter1 or "", "inter2": inc.inter2 or "",
+            "match_score": m.score if m and m.best else None, "place_role": p.role if p else "",
+            "geometry_kind": "none", "geometry": None,
+        }
+        iso3 = "SYR"
+        if m and m.resolved and m.best:
+            pl = m.best.place
+            prec = PRECISION.get(p.qualifier if p else "", 1)
+            if pl.feature_class == "A":
+                prec = 3
+            geom = Point(pl.lon, pl.lat)
+            kind = "point"
+            lat, lon = pl.lat, pl.lon
+            name = plain(pl.name)
+            r = loc.road
+            if p and p.road_to and r and r.resolved and r.best:
+                geom = LineString([(pl.lon, pl.lat), (r.best.place.lon, r.best.place.lat)])
+                lat, lon = (pl.lat + r.best.place.lat) / 2, (pl.lon + r.best.place.lon) / 2
+                name, kind, prec = f"{plain(pl.name)} - {plain(r.best.place.name)} road", "line", 2
+            elif prec == 3 and pl.admin1 in gov:
+                geom, kind = gov[pl.admin1], "polygon"
+            country, iso3 = COUNTRY.get(pl.country, (pl.country, pl.country))
+            row.update(admin1=pl.admin1, location=name, latitude=round(lat, 5), longitude=round(lon, 5),
+                       geo_precision=prec, resolved=True, country=country, geometry=geom,
+                       geometry_kind=kind)
+        row["event_id_cnty"] = event_id(report_id, inc.sentence, query, iso3)
+        rows.append(row)
+    return rows
+
+
+def _notes(inc: ParsedIncident) -> str:
+    extra = f" [{inc.notes}]" if inc.notes else ""
+    return f"On {inc.event_date}: {inc.sentence}{extra}"
+
+
+def frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    """Rows -> GeoDataFrame with the schema's columns and dtypes (EPSG:4326)."""
+    df = pd.DataFrame(rows, columns=list(COLUMNS) + ["geometry"])
+    for col, kind in COLUMNS.items():
+        if kind == "int":
+            df[col] = pd.to_numeric(df[col]).astype("Int64")
+        elif kind == "float":
+            df[col] = pd.to_numeric(df[col]).astype("float64")
+        elif kind == "bool":
+            df[col] = df[col].fillna(False).astype(bool)
+        else:
+            df[col] = df[col].fillna("").astype(str)
+    return gpd.GeoDataFrame(df, geometry="geometry", crs="EPSG:4326")

@@ -1,0 +1,339 @@
+"""The rule engine: a sentence -> event type, actors, numbers, equipment, dates and places."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..model import Equipment, ParsedIncident, PlaceMention
+from . import places as places_mod
+from .rules import FLAGS, actor_rules, equipment_rules, event_rules, numbers, skip_rules
+from .segment import MONTHS, ReportError, Segment, clean, find_date, find_title, segments, sentences
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+PERSON = (r"(?:civilians?|soldiers?|servicemen|troops|people|persons|militants?|fighters?|members?|"
+          r"terrorists?|children|child|women|woman|men|man|others?|officers?|personnel|commanders?|"
+          r"policemen|police officers?|gunmen|attackers?|militiamen|recruits|conscripts|guards?|"
+          r"workers?|shepherds?|farmers?|residents?|protesters|demonstrators|boys?|girls?|"
+          r"individuals|combatants|insurgents|jihadists|rebels|SDF|SAA|HTS|ISIS|pro-government|"
+          r"[A-Za-z-]+ (?:soldiers|fighters|militants|members|servicemen|troops|personnel|civilians))")
+
+
+def _num_alt() -> str:
+    words = sorted(numbers(), key=len, reverse=True)
+    return r"\d+|" + "|".join(re.escape(w) for w in words)
+
+
+NUM = rf"(?:at least |up to |around |about |nearly |almost |more than |over |some )?(?P<n>{_num_alt()})"
+ADJ = r"(?:[\w'-]+\s+){0,3}?"
+KILLED_OR_WOUNDED = re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been)?\s*(?:killed or (?:wounded|injured)|killed and (?:wounded|injured)|dead or (?:wounded|injured)|casualties)\b", FLAGS)
+KILLED = [
+    re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been|are|is|got)?\s*(?:reportedly\s+)?(?:killed|dead|slain|died|lost their lives|martyred|perished)\b", FLAGS),
+    re.compile(rf"\b(?:killing|killed|kills|left|leaving|claimed the lives of|claiming the lives of|eliminated|eliminating|neutrali[sz]ed|neutrali[sz]ing)\s+{NUM}\s+{ADJ}{PERSON}", FLAGS),
+    re.compile(rf"\b{NUM}\s+(?:dead|deaths|fatalities)\b", FLAGS),
+]
+WOUNDED = [
+    re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been|are|is|got)?\s*(?:reportedly\s+)?(?:wounded|injured|hurt)\b", FLAGS),
+    re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+{NUM}\s+{ADJ}(?:{PERSON})?", FLAGS),
+    re.compile(rf"\b{NUM}\s+(?:injured|wounded)\b", FLAGS),
+]
+NO_CASUALTIES = re.compile(r"\bno (casualties|injuries|fatalities|deaths|one was (killed|hurt|injured))\b", FLAGS)
+EQUIP_STATE = {"destroy": "destroyed", "damag": "damaged", "captur": "captured", "seiz": "captured",
+               "shot down": "shot down", "shoot": "shot down", "downed": "shot down", "disabl": "damaged",
+               "knocked out": "destroyed", "burn": "destroyed"}
+EQUIP_VERB = re.compile(r"\b(?P<verb>destroy(?:ed|ing|s)?|damag(?:ed|ing|es)?|captur(?:ed|ing|es)?|seiz(?:ed|ing)|"
+                        r"shot down|shooting down|downed|disabl(?:ed|ing)|knocked out|burn(?:ed|t|ing))\b", FLAGS)
+EQUIP_PASSIVE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+$", FLAGS)
+LEAD_NUM = re.compile(rf"^\s*{NUM}\b", FLAGS)
+DATE_ON = re.compile(r"\bon (?P<m>January|February|March|April|May|June|July|August|September|October|November|December) (?P<d>\d{1,2})\b", FLAGS)
+WEEKDAY = re.compile(r"\bon (?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", FLAGS)
+
+
+@dataclass
+class ParseResult:
+    title: str
+    report_date: dt.date
+    date_source: str
+    incidents: list[ParsedIncident]
+    notes: list[str] = field(default_factory=list)   # what was skipped and why
+
+
+def to_int(word: str) -> int:
+    w = word.lower().strip()
+    return int(w) if w.isdigit() else numbers().get(w, 0)
+
+
+# -- pieces ----------------------------------------------------------------------------------
+def classify(text: str, scope: str, actor_kind: str | None):
+    """The winning event rule and its match, or (None, None)."""
+    for rule in event_rules():
+        if scope == "context" and rule.scope != "any":
+            continue
+        if rule.actor and actor_kind and rule.actor != actor_kind:
+            continue
+        if rule.actor and not actor_kind:
+            continue
+        m = rule.pattern.search(text)
+        if m:
+            return rule, m
+    return None, None
+
+
+def actors(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, actor, inter) by position; an inner match inside a longer one is dropped."""
+    found = []
+    for r in actor_rules():
+        for m in r.pattern.finditer(text):
+            found.append((m.start(), m.end(), r.actor, r.inter))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[tuple[int, int, str, str]] = []
+    for f in found:
+        if out and f[0] < out[-1][1]:
+            continue
+        out.append(f)
+    return out
+
+
+def pick_actors(text: str, trigger: re.Match | None) -> tuple[tuple | None, tuple | None]:
+    acts = actors(text)
+    if not acts:
+        return None, None
+    t = trigger.start() if trigger else 0
+    by = re.search(r"\bby\s+(?:an?\s+|the\s+)?", text[t:] if trigger else "")
+    a1 = None
+    if by:
+        pos = t + by.end()
+        a1 = next((a for a in acts if a[0] >= pos and a[0] - pos < 30), None)
+    if a1 is None:
+        before = [a for a in acts if a[0] < t] or acts[:1]
+        a1 = before[0]
+    a2 = next((a for a in acts if a[0] > a1[0] and a[2] != a1[2]), None)
+    return a1, a2
+
+
+def casualties(text: str) -> tuple[int, int | None, int | None]:
+    """(fatalities, wounded or None, killed-or-wounded total or None)."""
+    if NO_CASUALTIES.search(text):
+        return 0, 0, None
+    total = KILLED_OR_WOUNDED.search(text)
+    if total:
+        return 0, None, to_int(total.group("n"))
+    killed = 0
+    for pat in KILLED:
+        vals = [to_int(m.group("n")) for m in pat.finditer(text)]
+        if vals:
+            killed = max(killed, sum(vals))
+            break
+    wounded = None
+    for pat in WOUNDED:
+        vals = [to_int(m.group("n")) for m in pat.finditer(text)]
+        if vals:
+            wounded = sum(vals)
+            break
+    return killed, wounded, None
+
+
+def equipment(text: str) -> list[Equipment]:
+    """Items destroyed, damaged, captured or shot down: "destroying two BMPs", "a tank was destroyed"."""
+    out: dict[tuple, Equipment] = {}
+    for v in EQUIP_VERB.finditer(text):
+        verb = v.group("verb").lower()
+        state = next(val for k, val in EQUIP_STATE.items() if verb.startswith(k) or k in verb)
+        before = text[:v.start()]
+        if EQUIP_PASSIVE.search(before):   # "<n> <item> was destroyed"
+            window = re.split(r"[,;.]|\band\b", before[:EQUIP_PASSIVE.search(before).start()])[-1]
+        else:                              # "destroyed <n> <item>"
+            window = re.split(r"[,;.]|\band\b", text[v.end():v.end() + 60])[0]
+        hit = next(((p.search(window), name) for p, name in equipment_rules() if p.search(window)), None)
+        if not hit:
+            continue
+        lead = LEAD_NUM.match(window)
+        n = to_int(lead.group("n")) if lead else (2 if hit[0].group(0).lower().endswith("s") else 1)
+        out.setdefault((hit[1], state), Equipment(hit[1], max(n, 1), state))
+    return list(out.values())
+
+
+def event_date(text: str, report: dt.date) -> tuple[dt.date, int]:
+    low = text.lower()
+    if re.search(r"\b(yesterday|last night|overnight|the previous day|the day before)\b", low):
+        return report - dt.timedelta(days=1), 1
+    m = DATE_ON.search(text)
+    if m:
+        d = dt.date(report.year, MONTHS[m.group("m").lower()], int(m.group("d")))
+        if d > report:
+            d = dt.date(report.year - 1, d.month, d.day)
+        return d, 1
+    m = WEEKDAY.search(text)
+    if m:
+        back = (report.weekday() - WEEKDAYS.index(m.group("w").lower())) % 7
+        return report - dt.timedelta(days=back), 1
+    if re.search(r"\b(last|past|previous) week\b|\bduring the week\b", low):
+        return report - dt.timedelta(days=4), 2
+    return report, 1
+
+
+def skipped(text: str, scope: str) -> str | None:
+    for sc, pat in skip_rules():
+        if sc == "any" or sc == scope:
+            m = pat.search(text)
+            if m:
+                return m.group(0)
+    return None
+
+
+# -- report ----------------------------------------------------------------------------------
+def parse_report(text: str, report_date: dt.date | None = None, name: str = "report") -> ParseResult:
+    if not text or not text.strip():
+        raise ReportError(f"{name}: empty report")
+    if "\x00" in text[:4096]:
+        raise ReportError(f"{name}: binary data, not a text report")
+    text = clean(text)
+    found, date_src = find_date(text)
+    date = report_date or found
+    if date is None:
+        raise ReportError(f"{name}: no report date found (no 'date YYYY-MM-DD' line and no title "
+                          f"like '... on July 8, 2020'); pass --date YYYY-MM-DD")
+    result = ParseResult(find_title(text), date, "given" if report_date else date_src, [])
+    for seg in segments(text):
+        if seg.kind == "title":
+            continue
+        _parse_segment(seg, date, result)
+    _merge_placeless(result)
+    return result
+
+
+def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
+    """One list item (or context paragraph): its first event sentence makes incidents; later
+    sentences without a place of their own continue it (casualties, equipment)."""
+    current: list[ParsedIncident] = []
+    for sent in sentences(seg):
+        s = sent.text.strip()
+        why = skipped(s, seg.kind)
+        if why:
+            result.notes.append(f"skipped ({why!r}): {s[:90]}")
+            continue
+        acts = actors(s)
+        kind = None
+        if acts:
+            kind = "state" if acts[0][3] == "State forces" else "nonstate"
+        rule, trig = classify(s, seg.kind, kind)
+        mentions = places_mod.find(s)
+        locs = [m for m in mentions if m.role == "location"]
+        if current and not locs:
+            _continue(current, s)
+            continue
+        if rule is None:
+            continue
+        if rule.actor and kind is None:
+            continue
+        if seg.kind == "context" and not locs:
+            result.notes.append(f"context event without a place: {s[:90]}")
+            if rule.sub_event_type == "Agreement":
+                result.incidents.append(_incident(rule, trig, s, sent, date, None))
+            continue
+        current = _incidents(rule, trig, s, sent, date, mentions)
+        result.incidents += current
+
+
+def _place(m: places_mod.Mention) -> PlaceMention:
+    hint = m.hints[0] if m.hints else None
+    return PlaceMention(m.text, role=m.role, qualifier=m.qualifier, road_to=m.road_to,
+                        hint=hint, start=m.start, anchors=list(m.anchors))
+
+
+def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions) -> list[ParsedIncident]:
+    locs = [m for m in mentions if m.role == "location"] or \
+        [m for m in mentions if m.role == "region"][:1] or \
+        [m for m in mentions if m.role in ("origin", "anchor")][:1]
+    if not locs:
+        return [_incident(rule, trig, s, sent, date, None)]
+    out = [_incident(rule, trig, s, sent, date, _place(m)) for m in locs]
+    if out[0].extra.get("region_only"):
+        pass
+    for inc, m in zip(out, locs):
+        if m.role == "region":
+            inc.place.qualifier = "region"
+    _split(out)
+    return out
+
+
+def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMention | None) -> ParsedIncident:
+    a1, a2 = pick_actors(s, trig)
+    killed, wounded, total = casualties(s)
+    d, tp = event_date(s, date)
+    actor1 = a1[2] if a1 else None
+    inter1 = a1[3] if a1 else None
+    actor2 = a2[2] if a2 else None
+    inter2 = a2[3] if a2 else None
+    etype, sub = rule.event_type, rule.sub_event_type
+    if actor1 is None and etype in ("Explosions/Remote violence", "Violence against civilians", "Battles"):
+        actor1, inter1 = "Unidentified Armed Group (Syria)", "Political militia"
+    if actor1 == "Civilians (Syria)" and etype != "Protests":
+        # the civilians are the victims, not the actor
+        actor1, inter1, actor2, inter2 = "Unidentified Armed Group (Syria)", "Political militia", actor1, a1[3]
+    if etype == "Protests" and actor1 in (None, "Civilians (Syria)"):
+        actor1, inter1 = "Protesters (Syria)", "Protesters"
+    civ_victims = re.search(r"\bcivilians?\b|\bchildren\b|\bwomen\b|\bshepherds?\b|\bfarmers?\b|\bresidents?\b|"
+                            r"\bdisplaced\b|\bjournalists?\b|\bmukhtar\b|\bdoctors?\b|\bteachers?\b|\blocal council\b",
+                            s, FLAGS)
+    civ = ""
+    if etype == "Violence against civilians" or (etype == "Explosions/Remote violence" and civ_victims and
+                                                   (killed or wounded or actor2 == "Civilians (Syria)")):
+        civ = "Civilians targeted"
+        if actor2 is None or actor2 == actor1:
+            actor2, inter2 = "Civilians (Syria)", "Civilians"
+    notes = f"{total} killed or wounded (not split by the report)" if total else ""
+    return ParsedIncident(
+        event_date=d.isoformat(), time_precision=tp, event_type=etype, sub_event_type=sub,
+        actor1=actor1, actor2=actor2, inter1=inter1, inter2=inter2, civilian_targeting=civ,
+        fatalities=killed, wounded=wounded, equipment=equipment(s), sentence=s, place=place,
+        sentence_start=sent.start, rule=rule.rule, notes=notes)
+
+
+def _split(incs: list[ParsedIncident]) -> None:
+    """A total over several places: split equally, remainder to the first (ACLED)."""
+    n = len(incs)
+    if n < 2:
+        return
+    for attr in ("fatalities", "wounded"):
+        total = getattr(incs[0], attr)
+        if not total:
+            continue
+        base, rem = divmod(total, n)
+        for i, inc in enumerate(incs):
+            setattr(inc, attr, base + (rem if i == 0 else 0))
+
+
+def _continue(current: list[ParsedIncident], s: str) -> None:
+    killed, wounded, total = casualties(s)
+    first = current[0]
+    if killed or wounded is not None:
+        if killed and not any(i.fatalities for i in current):
+            first.fatalities = killed
+        if wounded is not None and all(i.wounded is None for i in current):
+            first.wounded = wounded
+        if len(current) > 1:
+            _split(current)
+    if total and not first.notes:
+        first.notes = f"{total} killed or wounded (not split by the report)"
+    for e in equipment(s):
+        if all((x.item, x.state) != (e.item, e.state) for x in first.equipment):
+            first.equipment.append(e)
+    first.sentence = f"{first.sentence} {s}".strip()
+    for i in current[1:]:
+        i.sentence = first.sentence
+
+
+def _merge_placeless(result: ParseResult) -> None:
+    """A placeless lead ("X and Y reached an agreement") and its detail with a place are one event."""
+    keep = []
+    for inc in result.incidents:
+        twin = next((o for o in result.incidents if o.place is not None
+                     and o.sub_event_type == inc.sub_event_type), None)
+        if inc.place is None and twin is not None:
+            twin.actor1, twin.inter1 = twin.actor1 or inc.actor1, twin.inter1 or inc.inter1
+            twin.actor2, twin.inter2 = twin.actor2 or inc.actor2, twin.inter2 or inc.inter2
+            result.notes.append(f"merged into the same {inc.sub_event_type} with a place: {inc.sentence[:80]}")
+            continue
+        keep.append(inc)
+    result.incidents = keep

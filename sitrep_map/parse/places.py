@@ -1,0 +1,174 @@
+"""Find place names in a sentence, with their role: location, region (admin hint), anchor
+("east of X"), origin of fire, or a road between two places."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .rules import FLAGS, actor_rules, alternation, place_words
+
+_L = r"A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF"
+WORD = rf"(?:[{_L}'ʿ][\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]*(?:-[\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]+)*)"
+PART = r"(?:al|el|ad|ar|as|ash|az|at|an|ez|es|ed|ibn|bin|bani|abu|um|umm|wa|de)"
+NAME = rf"(?:{PART}-)?{WORD}(?:[ ](?:{PART}[- ])?{WORD})*"
+FACILITY = (r"air ?base|airbase|airport|military airport|air field|airfield|oil ?field|gas ?field|"
+            r"crossing|border crossing|dam|camp|bridge|hill|highway|road|checkpoint|base|prison|"
+            r"power station|power plant|refinery|station")
+
+NOT_PLACE = re.compile(
+    r"^(?:the|a|an|this|that|these|those|it|its|his|her|their|our|we|he|she|they|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|syrian|turkish|russian|iranian|israeli|american|kurdish|"
+    r"arab|sunni|shia|alawite|christian|druze|western|eastern|northern|southern|greater|minister|"
+    r"president|chief|general|gen|commander|spokesman|envoy|ambassador|official|officials|mr|dr)$", FLAGS)
+ROAD_WORD = re.compile(r"^(?P<a>.+?)-(?P<b>[A-Z].*?)\s+(?:road|highway)$")
+
+_DIR = alternation("direction")
+_NOUN = alternation("noun")
+_CUE = alternation("cue")
+_REGION = alternation("region")
+_ORIGIN = alternation("origin")
+_NEAR = "|".join(p for p, v in place_words()["qualifier"] if v == "near")
+
+# Names are case-sensitive (capitalised); the words around them are not.
+MENTION = re.compile(
+    rf"\b(?i:(?P<cue>{_CUE}))\s+(?i:(?P<near>{_NEAR})\s+)?(?i:(?:the|a|an)\s+)?(?i:(?P<dir>{_DIR})\s+)?"
+    rf"(?:(?i:(?P<dir2>{_DIR})\s+)?(?i:(?P<noun>{_NOUN}))\s+(?i:of\s+)?(?i:the\s+)?)?(?P<name>{NAME})")
+NOUN_OF = re.compile(
+    rf"\b(?i:(?P<dir>{_DIR})\s+)?(?i:(?P<noun>{_NOUN}))\s+(?i:of\s+)(?i:the\s+)?(?P<name>{NAME})")
+APPOSITION = re.compile(rf"\b(?i:capital|city|town|village|area)\s*,\s*(?P<name>{NAME})")
+LIST_MORE = re.compile(rf"^(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+(?:town|village|city)\s+of\s+)?(?P<name>{NAME})(?!\s+(?:militants|fighters|forces|positions|troops))")
+AFTER = re.compile(rf"^\s*(?:'s\s+)?(?P<word>{_REGION}|area|outskirts|{FACILITY}|city|town|village)\b", FLAGS)
+DIR_OF = re.compile(rf"\b(?i:(?P<dir>north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?)(?P<name>{NAME})")
+ROADS = [
+    re.compile(rf"\b(?i:roads?|highway)\s+(?i:between|linking|connecting)\s+(?i:the\s+(?:city|town|village)\s+of\s+)?(?P<a>{NAME})\s+(?i:and|with|to)\s+(?i:the\s+(?:city|town|village)\s+of\s+)?(?P<b>{NAME})"),
+    re.compile(rf"\b(?i:on|along|near)\s+(?i:the)\s+(?P<a>{WORD}(?: {WORD})?)\s*[-\u2013]\s*(?P<b>{WORD}(?: {WORD})?)\s+(?i:road|highway)"),
+    re.compile(rf"\b(?i:on|along)\s+(?i:the)\s+(?i:road|highway)\s+(?i:from)\s+(?P<a>{NAME})\s+(?i:to)\s+(?P<b>{NAME})"),
+]
+ORIGIN = re.compile(rf"(?:{_ORIGIN})\s*$", FLAGS)
+
+
+@dataclass
+class Mention:
+    text: str
+    start: int
+    end: int
+    role: str = "location"      # location | region | anchor | origin
+    qualifier: str = ""         # "" | near | area | outskirts | countryside
+    road_to: str | None = None
+    hints: list[str] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+
+
+def _is_actor(name: str) -> bool:
+    return any(r.pattern.fullmatch(name) or r.pattern.match(name) and r.pattern.match(name).end() == len(name)
+               for r in actor_rules())
+
+
+def _trim(name: str) -> str:
+    """Drop trailing words that are not part of a name ("Idlib In" never happens, but "Saraqib But")."""
+    words = name.split(" ")
+    while words and NOT_PLACE.match(words[-1]):
+        words.pop()
+    while words and NOT_PLACE.match(words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def find(sentence: str) -> list[Mention]:
+    taken: list[tuple[int, int]] = []
+    out: list[Mention] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for pat in ROADS:
+        for m in pat.finditer(sentence):
+            if free(m.start(), m.end()):
+                out.append(Mention(_trim(m.group("a")), m.start("a"), m.end("b"), road_to=_trim(m.group("b")),
+                                   qualifier="road"))
+                taken.append((m.start(), m.end()))
+
+    for m in DIR_OF.finditer(sentence):
+        if free(m.start("name"), m.end("name")):
+            out.append(Mention(_trim(m.group("name")), m.start("name"), m.end("name"), role="anchor"))
+            taken.append((m.start(), m.end("name")))
+
+    def add(name: str, start: int, end: int, m: re.Match | None) -> int:
+        name = _trim(name)
+        if not name or _is_actor(name) or not free(start, end):
+            return end
+        after = AFTER.match(sentence[end:])
+        word = (after.group("word").lower() if after else "")
+        mention = Mention(name, start, end)
+        groups = m.groupdict() if m else {}
+        is_region = bool(groups.get("dir") or groups.get("dir2")) or re.fullmatch(_REGION, word or "-", FLAGS)
+        noun = (groups.get("noun") or "").lower()
+        if noun in ("countryside", "governorate", "province", "region"):
+            is_region = True
+        if is_region:
+            mention.role = "region"
+        if groups.get("near") or noun in ("outskirts", "vicinity"):
+            mention.qualifier = "near" if groups.get("near") or noun == "vicinity" else "outskirts"
+        elif word in ("area", "outskirts"):
+            mention.qualifier = word
+        if word and re.fullmatch(FACILITY, word, FLAGS):
+            mention.text = f"{name} {word}"
+            _split_road(mention)
+        cue_start = m.start() if m else start
+        if ORIGIN.search(sentence[:max(0, cue_start)] + (groups.get("cue") or "")):
+            mention.role = "origin"
+        out.append(mention)
+        taken.append((start, end))
+        return end
+
+    matches = [m for pat in (NOUN_OF, MENTION, APPOSITION) for m in pat.finditer(sentence)]
+    for m in sorted(matches, key=lambda m: m.start("name")):
+        end = add(m.group("name"), m.start("name"), m.end("name"), m)
+        cue = (m.groupdict().get("cue") or "").lower()
+        if cue in ("near", "around", "outside") and out and out[-1].end == end and not out[-1].qualifier:
+            out[-1].qualifier = "near"  # "near X": the cue itself is the qualifier
+        # "A, B and C": the list continues with the same cue
+        first = out[-1] if out and out[-1].end == end else None
+        while first is not None:
+            more = LIST_MORE.match(sentence[end:])
+            if not more or _is_actor(more.group("name")):
+                break
+            s, e = end + more.start("name"), end + more.end("name")
+            end = add(more.group("name"), s, e, None)
+            if out[-1].end != e:
+                break
+            out[-1].role, out[-1].qualifier = first.role, first.qualifier
+    out.sort(key=lambda x: x.start)
+    _link(out)
+    return out
+
+
+def _split_road(m: Mention) -> None:
+    """"the Palmyra-Deir ez-Zor highway" -> a road from Palmyra to Deir ez-Zor."""
+    text = m.text
+    for i, ch in enumerate(text):
+        if ch == "-" and i + 1 < len(text) and text[i + 1].isupper():
+            left = text[:i]
+            if re.fullmatch(PART, left.split(" ")[-1], FLAGS):
+                continue
+            rest = ROAD_WORD.match(text[i + 1:] and "x-" + text[i + 1:])
+            if rest:
+                m.text, m.road_to, m.qualifier = left, rest.group("b"), "road"
+            return
+
+
+def _link(mentions: list[Mention]) -> None:
+    """Give each location the regions and anchors of its sentence: those after it first."""
+    if any(m.road_to for m in mentions):  # "on the A-B road near C": C only locates the road
+        for m in mentions:
+            if m.role == "location" and not m.road_to and m.qualifier == "near":
+                m.role = "anchor"
+    regions = [m for m in mentions if m.role == "region"]
+    anchors = [m for m in mentions if m.role == "anchor"]
+    for m in mentions:
+        if m.role not in ("location", "origin"):
+            continue
+        after = [r.text for r in regions if r.start > m.start] + [r.text for r in regions if r.start < m.start]
+        m.hints = after
+        m.anchors = [a.text for a in anchors]

@@ -1,0 +1,94 @@
+"""Load the parser's rule tables (parse/rules/*.csv) and compile them once."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RULES = Path(__file__).parent / "rules"
+FLAGS = re.IGNORECASE
+
+
+def table(name: str, folder: Path = RULES) -> list[dict]:
+    """Rows of a rule table. The last column (a pattern) may hold commas unquoted."""
+    with open(folder / name, newline="", encoding="utf-8") as f:
+        lines = [ln.rstrip("\n") for ln in f if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split(",")
+    out = []
+    for ln in lines[1:]:
+        cells = ln.split(",", len(header) - 1)
+        cells += [""] * (len(header) - len(cells))
+        out.append(dict(zip(header, cells)))
+    return out
+
+
+@dataclass(frozen=True)
+class EventRule:
+    rule: str
+    priority: int
+    event_type: str
+    sub_event_type: str
+    scope: str          # list | any
+    actor: str          # "" | state | nonstate
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class ActorRule:
+    pattern: re.Pattern
+    actor: str
+    inter: str
+
+
+@lru_cache(maxsize=None)
+def event_rules() -> tuple[EventRule, ...]:
+    from ..model import check_types
+    out = []
+    for r in table("events.csv"):
+        check_types(r["event_type"], r["sub_event_type"])
+        out.append(EventRule(r["rule"], int(r["priority"]), r["event_type"], r["sub_event_type"],
+                             r["scope"], r["actor"], re.compile(r["pattern"], FLAGS)))
+    return tuple(sorted(out, key=lambda e: e.priority))
+
+
+@lru_cache(maxsize=None)
+def actor_rules() -> tuple[ActorRule, ...]:
+    return tuple(ActorRule(re.compile(r["pattern"], FLAGS), r["actor"], r["inter"])
+                 for r in table("actors.csv"))
+
+
+@lru_cache(maxsize=None)
+def skip_rules() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((r["scope"], re.compile(r["pattern"], FLAGS)) for r in table("skip.csv"))
+
+
+@lru_cache(maxsize=None)
+def segment_rules() -> dict[str, tuple[re.Pattern, ...]]:
+    out: dict[str, list] = {}
+    for r in table("segments.csv"):
+        out.setdefault(r["kind"], []).append(re.compile(r["pattern"], FLAGS | re.MULTILINE))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def numbers() -> dict[str, int]:
+    return {r["word"]: int(r["value"]) for r in table("numbers.csv")}
+
+
+@lru_cache(maxsize=None)
+def equipment_rules() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(r["pattern"], FLAGS), r["item"]) for r in table("equipment.csv"))
+
+
+@lru_cache(maxsize=None)
+def place_words() -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list] = {}
+    for r in table("places.csv"):
+        out.setdefault(r["kind"], []).append((r["pattern"], r["value"] or ""))
+    return out
+
+
+def alternation(kind: str) -> str:
+    """The patterns of one kind of places.csv as a regex alternation."""
+    return "|".join(p for p, _ in place_words()[kind])

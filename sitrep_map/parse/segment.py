@@ -1,0 +1,111 @@
+"""Split a report into title, date, context paragraphs and incident items, then sentences."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .rules import segment_rules
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+
+BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\d{1,2}[.)])\s+")
+# Sentence ends: . ! ? followed by space and a capital, digit or quote; not after abbreviations.
+SENT_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z0-9\"“‘(])")
+ABBREV = re.compile(r"\b(?:Gen|Maj|Lt|Col|Brig|Capt|Sgt|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|U\.S|U\.N|approx|e\.g|i\.e)\.$",
+                    re.IGNORECASE)
+
+
+@dataclass
+class Segment:
+    text: str
+    start: int      # offset in the report
+    kind: str       # title | context | item
+
+
+class ReportError(ValueError):
+    """The report cannot be read: says what and where."""
+
+
+def clean(text: str) -> str:
+    """Normalise quotes, spaces and stray punctuation without moving offsets much."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[ \t]+([;,.])", r"\1", text)       # "governorate ;" -> "governorate;"
+    text = re.sub(r"([;,])(?=[^\s\d])", r"\1 ", text)   # "A,B" -> "A, B"
+    text = re.sub(r"([;.,]){2,}", r"\1", text)          # doubled punctuation
+    return text
+
+
+def find_date(text: str) -> tuple[dt.date | None, str]:
+    """The report's date from a date line or a title ('... on July 8, 2020'), and what matched."""
+    head = text[:4000]
+    for pat in segment_rules()["date"]:
+        m = pat.search(head)
+        if not m:
+            continue
+        g = m.groupdict()
+        try:
+            if g.get("d"):
+                return dt.date.fromisoformat(g["d"]), m.group(0).strip()
+            return dt.date(int(g["y"]), MONTHS[g["m"].lower()], int(g["day"])), m.group(0).strip()
+        except (ValueError, KeyError):
+            continue
+    return None, ""
+
+
+def find_title(text: str) -> str:
+    for line in text.splitlines()[:40]:
+        if any(p.search(line) for p in segment_rules()["title"]):
+            return line.strip()
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return first[:200]
+
+
+def segments(text: str) -> list[Segment]:
+    """Context paragraphs before the incident list, then one item per list line or ';' clause.
+
+    Without a list heading or bullets, every paragraph is read as items (observatory style)."""
+    rules = segment_rules()
+    out: list[Segment] = []
+    paragraphs = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
+    has_list = any(any(p.search(par) for p in rules["list_start"]) for par, _ in paragraphs)
+    has_bullets = sum(bool(BULLET.match(par)) for par, _ in paragraphs) >= 2
+    in_list = not (has_list or has_bullets)
+    for par, start in paragraphs:
+        if not par.strip():
+            continue
+        if any(p.search(par) for p in rules["title"]) or re.match(r"^\s*date[:\s]", par, re.I):
+            out.append(Segment(par, start, "title"))
+            continue
+        if any(p.search(par) for p in rules["list_start"]):
+            in_list = True
+            continue
+        for line_m in re.finditer(r"[^\n]+", par):
+            line, lstart = line_m.group(0), start + line_m.start()
+            bullet = BULLET.match(line)
+            kind = "item" if (in_list or bullet) else "context"
+            if bullet:
+                lstart, line = lstart + bullet.end(), line[bullet.end():]
+            if kind == "context":
+                out.append(Segment(line, lstart, kind))
+                continue
+            for part in re.finditer(r"[^;]+", line):
+                if part.group(0).strip(" .,\t"):
+                    out.append(Segment(part.group(0), lstart + part.start(), kind))
+    return out
+
+
+def sentences(seg: Segment) -> list[Segment]:
+    out, pos = [], 0
+    text = seg.text
+    for m in SENT_END.finditer(text):
+        if ABBREV.search(text[pos:m.start()]):
+            continue
+        out.append(Segment(text[pos:m.start()], seg.start + pos, seg.kind))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append(Segment(text[pos:], seg.start + pos, seg.kind))
+    return [s for s in out if s.text.strip()]

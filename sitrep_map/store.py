@@ -1,0 +1,107 @@
+"""The GeoPackage store: a layer of incidents and a table of reports. Appends are idempotent
+(a report already stored, or an incident id already stored, adds nothing)."""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .model import COLUMNS, REPORT_COLUMNS
+
+INCIDENTS, REPORTS = "incidents", "reports"
+
+
+class StoreError(RuntimeError):
+    """The database cannot be read or written: says which file and why."""
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    # -- reading ------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _layers(self) -> set[str]:
+        if not self.exists():
+            return set()
+        try:
+            return {row[0] for row in pyogrio.list_layers(self.path)}
+        except Exception as e:  # pyogrio raises DataSourceError and friends
+            raise StoreError(f"{self.path}: not a readable GeoPackage ({e})") from e
+
+    def incidents(self, where: str | None = None) -> gpd.GeoDataFrame:
+        """All incidents (or those matching an OGR SQL where clause), schema dtypes restored."""
+        if INCIDENTS not in self._layers():
+            from .layers import frame
+            return frame([])
+        try:
+            gdf = pyogrio.read_dataframe(self.path, layer=INCIDENTS, where=where, use_arrow=True)
+        except Exception as e:
+            raise StoreError(f"{self.path}: cannot read layer {INCIDENTS!r} ({e})") from e
+        from .layers import frame
+        gdf = gdf.rename_geometry("geometry") if gdf.geometry.name != "geometry" else gdf
+        return frame(gdf.to_dict("records"))
+
+    def reports(self) -> pd.DataFrame:
+        if REPORTS not in self._layers():
+            return pd.DataFrame(columns=REPORT_COLUMNS)
+        return pyogrio.read_dataframe(self.path, layer=REPORTS, use_arrow=True)
+
+    def report_ids(self) -> set[str]:
+        return set(self._column(REPORTS, "report_id"))
+
+    def event_ids(self) -> set[str]:
+        return set(self._column(INCIDENTS, "event_id_cnty"))
+
+    def _column(self, layer: str, col: str) -> list[str]:
+        if layer not in self._layers():
+            return []
+        with sqlite3.connect(self.path) as con:
+            return [r[0] for r in con.execute(f'SELECT "{col}" FROM "{layer}"')]
+
+    # -- writing ------------------------------------------------------------------------
+    def append(self, gdf: gpd.GeoDataFrame, report: dict) -> int:
+        """Add a report and its incidents; returns the number of incidents added."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if report["report_id"] in self.report_ids():
+            return 0
+        new = gdf[~gdf["event_id_cnty"].isin(self.event_ids())]
+        new = new[~new["event_id_cnty"].duplicated()]
+        have = self._layers()
+        try:
+            if len(new):
+                pyogrio.write_dataframe(new[list(COLUMNS) + ["geometry"]], self.path, layer=INCIDENTS,
+                                        append=INCIDENTS in have, geometry_type="Unknown",
+                                        promote_to_multi=False)
+            rep = pd.DataFrame([{**report, "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(
+                timespec="seconds"), "n_incidents": len(new)}], columns=REPORT_COLUMNS)
+            pyogrio.write_dataframe(rep, self.path, layer=REPORTS, append=REPORTS in self._layers())
+        except Exception as e:
+            raise StoreError(f"{self.path}: cannot write ({e})") from e
+        return len(new)
+
+    def update_places(self, gdf: gpd.GeoDataFrame) -> None:
+        """Rewrite the incidents layer (after re-geocoding)."""
+        pyogrio.write_dataframe(gdf[list(COLUMNS) + ["geometry"]], self.path, layer=INCIDENTS,
+                                geometry_type="Unknown", promote_to_multi=False)
+
+
+def select(gdf: gpd.GeoDataFrame, date: str | None = None, start: str | None = None,
+           end: str | None = None, types: list[str] | None = None) -> gpd.GeoDataFrame:
+    """Incidents on a day, or in [start, end], of the given event types (ISO date strings)."""
+    keep = pd.Series(True, index=gdf.index)
+    if date:
+        keep &= gdf["event_date"] == date
+    if start:
+        keep &= gdf["event_date"] >= start
+    if end:
+        keep &= gdf["event_date"] <= end
+    if types:
+        keep &= gdf["event_type"].isin(types)
+    return gdf[keep]
