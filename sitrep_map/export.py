@@ -75,9 +75,10 @@ def write(gdf: gpd.GeoDataFrame, fmt: str, out: Path, title: str) -> Path:
 
 
 def html_text(gdf: gpd.GeoDataFrame, title: str) -> str:
-    """A standalone HTML file: plotly.js and the basemap inlined, no request to any host."""
-    from .dashboard.figure import figure
-    fig = figure(gdf, title, inline=True, labels=False)
+    """A standalone HTML file: plotly.js and the basemap inlined, no request to any host; SVG
+    (scattergeo), because Chromium refuses MapLibre's worker in pages opened from file://."""
+    from .dashboard.figure import figure_geo
+    fig = figure_geo(gdf, title)
     return fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False},
                        default_width="100%", default_height="100vh")
 

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from ..model import Equipment, ParsedIncident, PlaceMention
 from . import places as places_mod
-from .rules import FLAGS, actor_rules, equipment_rules, event_rules, numbers, skip_rules
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
+
+from .rules import FLAGS, actor_rules, equipment_rules, event_rules, numbers, skip_rules, vocabulary
 from .segment import MONTHS, ReportError, Segment, clean, find_date, find_title, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -37,6 +40,9 @@ WOUNDED = [
     re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+{NUM}\s+{ADJ}(?:{PERSON})?", FLAGS),
     re.compile(rf"\b{NUM}\s+(?:injured|wounded)\b", FLAGS),
 ]
+ADJACENT = re.compile(r"[\s'’-]{0,3}")
+PASSIVE_BY = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+){0,2}?\w+(?:ed|en|t)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
+WEAPON_BY = re.compile(r"\b(?:left|planted|placed|laid|launched|fired|dropped|sent|flown)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
 NO_CASUALTIES = re.compile(r"\bno (casualties|injuries|fatalities|deaths|one was (killed|hurt|injured))\b", FLAGS)
 EQUIP_STATE = {"destroy": "destroyed", "damag": "damaged", "captur": "captured", "seiz": "captured",
                "shot down": "shot down", "shoot": "shot down", "downed": "shot down", "disabl": "damaged",
@@ -89,25 +95,37 @@ def actors(text: str) -> list[tuple[int, int, str, str]]:
     out: list[tuple[int, int, str, str]] = []
     for f in found:
         if out and f[0] < out[-1][1]:
+            continue  # inside a longer mention ("Russian military police")
+        if out and ADJACENT.fullmatch(text[out[-1][1]:f[0]]):
+            out[-1] = (out[-1][0], f[1], out[-1][2], out[-1][3])  # "HTS militants" is HTS
             continue
         out.append(f)
     return out
 
 
 def pick_actors(text: str, trigger: re.Match | None) -> tuple[tuple | None, tuple | None]:
+    """actor1 acts (subject before the trigger, or the agent of a passive verb); actor2 is the
+    first other actor named. No subject -> actor1 None (unidentified) and the target is actor2."""
     acts = actors(text)
     if not acts:
         return None, None
     t = trigger.start() if trigger else 0
-    by = re.search(r"\bby\s+(?:an?\s+|the\s+)?", text[t:] if trigger else "")
     a1 = None
+    by = PASSIVE_BY.search(text)
     if by:
-        pos = t + by.end()
-        a1 = next((a for a in acts if a[0] >= pos and a[0] - pos < 30), None)
+        a1 = next((a for a in acts if 0 <= a[0] - by.end() < 30), None)
+    weapon = WEAPON_BY.search(text)   # "a landmine left by ISIS": ISIS used it
+    if a1 is None and weapon:
+        user = next((a for a in acts if 0 <= a[0] - weapon.end() < 30), None)
+        if user and trigger is not None and trigger.start() < weapon.start() and "down" in trigger.group(0):
+            others = [a for a in acts if a is not user]   # "shot down a drone launched by X": X is the target
+            return (others[0] if others else None), user
+        a1 = user
     if a1 is None:
-        before = [a for a in acts if a[0] < t] or acts[:1]
-        a1 = before[0]
-    a2 = next((a for a in acts if a[0] > a1[0] and a[2] != a1[2]), None)
+        a1 = next((a for a in acts if a[0] <= t), None)
+    if a1 is None:
+        return None, acts[0]
+    a2 = next((a for a in acts if a is not a1 and a[2] != a1[2]), None)
     return a1, a2
 
 
@@ -172,6 +190,26 @@ def event_date(text: str, report: dt.date) -> tuple[dt.date, int]:
     return report, 1
 
 
+WORD_RE = re.compile(r"[A-Za-z]{6,}")
+
+
+def repair(text: str) -> str:
+    """Fix one-letter typos in the words the rules look for ("Goverment", "positons")."""
+    vocab = vocabulary()
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        low = w.lower()
+        if low in vocab or (w[0].isupper() and m.start() > 0):  # names stay as written
+            return w
+        best = extractOne(low, vocab, scorer=Levenshtein.distance, score_cutoff=1 if len(low) < 10 else 2)
+        if not best:
+            return w
+        return best[0].capitalize() if w[0].isupper() else best[0]
+
+    return WORD_RE.sub(fix, text)
+
+
 def skipped(text: str, scope: str) -> str | None:
     for sc, pat in skip_rules():
         if sc == "any" or sc == scope:
@@ -207,7 +245,7 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
     sentences without a place of their own continue it (casualties, equipment)."""
     current: list[ParsedIncident] = []
     for sent in sentences(seg):
-        s = sent.text.strip()
+        s = repair(sent.text.strip())
         why = skipped(s, seg.kind)
         if why:
             result.notes.append(f"skipped ({why!r}): {s[:90]}")
@@ -260,6 +298,9 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions) -> li
 def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMention | None) -> ParsedIncident:
     a1, a2 = pick_actors(s, trig)
     killed, wounded, total = casualties(s)
+    if rule.fatal and not killed:  # "assassinated a council member": one death, or the victims named
+        victims = re.search(rf"{NUM}\s+{ADJ}{PERSON}", s[trig.end():trig.end() + 60], FLAGS)
+        killed = to_int(victims.group("n")) if victims else 1
     d, tp = event_date(s, date)
     actor1 = a1[2] if a1 else None
     inter1 = a1[3] if a1 else None

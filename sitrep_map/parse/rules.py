@@ -31,6 +31,7 @@ class EventRule:
     sub_event_type: str
     scope: str          # list | any
     actor: str          # "" | state | nonstate
+    fatal: bool         # the trigger itself means a death ("assassinated", "shot dead")
     pattern: re.Pattern
 
 
@@ -48,7 +49,7 @@ def event_rules() -> tuple[EventRule, ...]:
     for r in table("events.csv"):
         check_types(r["event_type"], r["sub_event_type"])
         out.append(EventRule(r["rule"], int(r["priority"]), r["event_type"], r["sub_event_type"],
-                             r["scope"], r["actor"], re.compile(r["pattern"], FLAGS)))
+                             r["scope"], r["actor"], r["fatal"] == "1", re.compile(r["pattern"], FLAGS)))
     return tuple(sorted(out, key=lambda e: e.priority))
 
 
@@ -92,3 +93,17 @@ def place_words() -> dict[str, list[tuple[str, str]]]:
 def alternation(kind: str) -> str:
     """The patterns of one kind of places.csv as a regex alternation."""
     return "|".join(p for p, _ in place_words()[kind])
+
+
+@lru_cache(maxsize=None)
+def vocabulary() -> frozenset[str]:
+    """Whole English words the rule tables use (not stems like 'assassinat('), for typo repair."""
+    words = set()
+    for name in ("events.csv", "actors.csv", "equipment.csv", "places.csv", "skip.csv"):
+        for row in table(name):
+            src = row.get("pattern", "").lower()
+            for m in re.finditer(r"(?:(?<=\\b)|(?<![a-z\\]))([a-z]{5,})(\?)?(?=\\b|s\?|\||\)|\s|$)", src):
+                words.add(m.group(1))
+                if m.group(2):  # "militants?": the last letter is optional
+                    words.add(m.group(1)[:-1])
+    return frozenset(words)

@@ -1,0 +1,138 @@
+"""The parser on reports we wrote in the genre (tests/fixtures/reports), and on single sentences."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sitrep_map.evaluate import score_corpus
+from sitrep_map.parse import ReportError, parse_report
+from sitrep_map.parse.engine import casualties, equipment, repair
+from sitrep_map.parse.segment import find_date
+
+FIX = Path(__file__).parent / "fixtures" / "reports"
+D = dt.date(2021, 5, 3)
+
+
+def report(*items: str, context: str = "Officials in Ankara and Moscow said talks would go on.") -> str:
+    body = "\n\n".join(items)
+    return (f"Military Situation in Syria on May 3, 2021 (Map Update)\n\n{context}\n\n"
+            f"A brief overview of the recent developments:\n\n{body}\n")
+
+
+def one(text: str):
+    r = parse_report(report(text))
+    assert len(r.incidents) == 1, [i.sentence for i in r.incidents]
+    return r.incidents[0]
+
+
+def test_fixture_corpus_scores():
+    s = score_corpus(FIX)
+    assert s.expected >= 35
+    assert s.f1 == 1.0, s.misses + s.extras
+    assert s.sub_ok == s.matched and s.casualties_ok == s.matched, s.wrong
+    assert s.actors_ok / s.matched >= 0.95, s.wrong
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Turkish drones struck SDF positions near Ain Issa;", "Air/drone strike"),
+    ("Government forces shelled Kafr Uwayd with mortars;", "Shelling/artillery/missile attack"),
+    ("A car bomb exploded in Azaz, killing 2 civilians;", "Remote explosive/landmine/IED"),
+    ("A suicide bomber blew himself up at a checkpoint near Azaz;", "Suicide bomb"),
+    ("HTS militants clashed with the army near Kabani;", "Armed clash"),
+    ("The Syrian army captured Khan Shaykhun after heavy clashes;", "Armed clash"),
+    ("The Syrian army took control of Morek;", "Government regains territory"),
+    ("ISIS cells captured the village of Al-Susah;", "Non-state actor overtakes territory"),
+    ("Unidentified gunmen shot dead a teacher in Nawa;", "Attack"),
+    ("ISIS abducted two shepherds near Al-Sukhnah;", "Abduction/forced disappearance"),
+    ("The Russian military police set up a new post near Saraqib;", "Headquarters or base established"),
+    ("Russian air defense shot down a drone near Hmeimim airbase;", "Disrupted weapons use"),
+    ("Hundreds of people protested in Idlib against the crossings;", "Peaceful protest"),
+    ("Government security forces arrested 5 young men in Jasim;", "Arrests"),
+])
+def test_sub_event_types(text, sub):
+    assert one(text).sub_event_type == sub
+
+
+def test_list_of_places_gives_one_incident_each_and_splits_the_total():
+    r = parse_report(report("Government forces shelled Ariha, Ihsim and Al-Bara in southern Idlib, killing 5 civilians;"))
+    assert [i.place.text for i in r.incidents] == ["Ariha", "Ihsim", "Al-Bara"]
+    assert [i.fatalities for i in r.incidents] == [3, 1, 1]
+    assert all(i.place.hint == "Idlib" for i in r.incidents)
+    assert all(i.civilian_targeting == "Civilians targeted" for i in r.incidents)
+
+
+def test_road_between_two_places():
+    i = one("ISIS cells ambushed a bus on the road between Palmyra and Al-Sukhnah;")
+    assert (i.place.text, i.place.road_to, i.place.qualifier) == ("Palmyra", "Al-Sukhnah", "road")
+
+
+def test_area_and_near_set_a_qualifier():
+    assert one("Militants attacked army posts in the Tell Malah area;").place.qualifier == "area"
+    assert one("Militants attacked army posts near Tell Malah;").place.qualifier == "near"
+
+
+def test_origin_of_fire_is_not_the_location():
+    i = one("Militants fired rockets from their positions in Kafr Nabl at army posts in Maarat al-Numan;")
+    assert i.place.text == "Maarat al-Numan"
+
+
+def test_actors_numbers_and_equipment():
+    i = one("HTS militants attacked army positions near Morek, killing 4 soldiers and destroying two BMPs;")
+    assert (i.actor1, i.actor2) == ("Hayat Tahrir al-Sham", "Military Forces of Syria")
+    assert i.fatalities == 4 and i.wounded is None
+    assert [e.as_dict() for e in i.equipment] == [{"item": "BMP", "count": 2, "state": "destroyed"}]
+
+
+@pytest.mark.parametrize("text,killed,wounded", [
+    ("three soldiers were killed and a dozen others injured", 3, 12),
+    ("killing 2 civilians and injuring several others", 2, 3),
+    ("no casualties were reported", 0, 0),
+    ("the attack hit a warehouse", 0, None),
+])
+def test_casualties(text, killed, wounded):
+    k, w, _ = casualties(text)
+    assert (k, w) == (killed, wounded)
+
+
+def test_equipment_passive_and_shot_down():
+    assert [e.as_dict() for e in equipment("a T-72 tank was destroyed")] == [{"item": "tank", "count": 1, "state": "destroyed"}]
+    assert equipment("they shot down a Turkish drone")[0].state == "shot down"
+
+
+def test_dates_relative_to_the_report():
+    r = parse_report(report("Yesterday, an IED exploded in Jasim;", "On May 1, gunmen shot dead a man in Nawa;"))
+    assert [i.event_date for i in r.incidents] == ["2021-05-02", "2021-05-01"]
+
+
+def test_context_paragraphs_give_nothing_but_signed_agreements():
+    text = report("Government forces shelled Kansafra;", context=(
+        "Russia warned that the army could launch an offensive on Saraqib. Turkey denied that its "
+        "troops had shelled Tal Rifaat. The SDF and the government signed an agreement in Qamishli."))
+    r = parse_report(text)
+    assert sorted(i.sub_event_type for i in r.incidents) == ["Agreement", "Shelling/artillery/missile attack"]
+
+
+def test_title_is_not_an_incident_and_date_comes_from_it():
+    r = parse_report(report("Government forces shelled Kansafra;"))
+    assert r.report_date == D and "Map Update" in r.title
+
+
+def test_typos_are_repaired_in_rule_words_only():
+    assert repair("Goverment forces shelled militant positons") == "Government forces shelled militant positions"
+    assert repair("SAA shelled Kanasfra") == "SAA shelled Kanasfra"
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "\x00\x01binary"])
+def test_bad_input_is_a_clear_error(text):
+    with pytest.raises(ReportError):
+        parse_report(text, D, "x.txt")
+
+
+def test_missing_date_names_the_file():
+    with pytest.raises(ReportError, match="notes.txt: no report date"):
+        parse_report("SAA shelled Kansafra;", None, "notes.txt")
+
+
+def test_date_line_and_title_forms():
+    assert find_date("date 2020-06-18\nSomething")[0] == dt.date(2020, 6, 18)
+    assert find_date("Military Situation in Syria on June 9, 2020 (Map Update)")[0] == dt.date(2020, 6, 9)
