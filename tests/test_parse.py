@@ -120,6 +120,7 @@ def test_title_is_not_an_incident_and_date_comes_from_it():
 def test_typos_are_repaired_in_rule_words_only():
     assert repair("Goverment forces shelled militant positons") == "Government forces shelled militant positions"
     assert repair("SAA shelled Kanasfra") == "SAA shelled Kanasfra"
+    assert repair("7 others were wounded, officials said") == "7 others were wounded, officials said"
 
 
 @pytest.mark.parametrize("text", ["", "   \n", "\x00\x01binary"])

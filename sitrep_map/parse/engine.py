@@ -203,8 +203,9 @@ def repair(text: str) -> str:
         if low in vocab or (w[0].isupper() and m.start() > 0):  # names stay as written
             return w
         best = extractOne(low, vocab, scorer=Levenshtein.distance, score_cutoff=1 if len(low) < 10 else 2)
-        if not best:
-            return w
+        if not best or best[0].startswith(low) or low.startswith(best[0]) \
+                or (best[0][0], best[0][-1]) != (low[0], low[-1]):
+            return w  # no match, an inflection ("officials"), or another word ("wounded" is not "rounded")
         return best[0].capitalize() if w[0].isupper() else best[0]
 
     return WORD_RE.sub(fix, text)

@@ -2,6 +2,7 @@
 ("east of X"), origin of fire, or a road between two places."""
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass, field
 
@@ -60,6 +61,9 @@ class Mention:
     anchors: list[str] = field(default_factory=list)
 
 
+ACRONYM = re.compile(r"^[A-Z]{2,7}s?$")   # IED, VBIED, MLRS, BMPs: never a place here
+
+
 def _is_actor(name: str) -> bool:
     return any(r.pattern.fullmatch(name) or r.pattern.match(name) and r.pattern.match(name).end() == len(name)
                for r in actor_rules())
@@ -96,7 +100,7 @@ def find(sentence: str) -> list[Mention]:
 
     def add(name: str, start: int, end: int, m: re.Match | None) -> int:
         name = _trim(name)
-        if not name or _is_actor(name) or not free(start, end):
+        if not name or ACRONYM.match(name) or _is_actor(name) or not free(start, end):
             return end
         after = AFTER.match(sentence[end:])
         word = (after.group("word").lower() if after else "")
@@ -140,6 +144,7 @@ def find(sentence: str) -> list[Mention]:
                 break
             out[-1].role, out[-1].qualifier = first.role, first.qualifier
     out.sort(key=lambda x: x.start)
+    SENTENCE.set(sentence)
     _link(out)
     return out
 
@@ -158,8 +163,22 @@ def _split_road(m: Mention) -> None:
             return
 
 
+IN_AREA = re.compile(r",?\s+in\s+(?:the\s+)?")
+SENTENCE: contextvars.ContextVar[str] = contextvars.ContextVar("sentence", default="")
+
+
 def _link(mentions: list[Mention]) -> None:
     """Give each location the regions and anchors of its sentence: those after it first."""
+    locs = [m for m in mentions if m.role == "location"]
+    for prev, m in zip(locs, locs[1:]):
+        # "shelled A and B in the X area": X contains the places before it
+        if IN_AREA.fullmatch(SENTENCE.get()[prev.end:m.start]) and not m.road_to:
+            m.role = "region"
+    named_roads = [m for m in mentions if m.role == "location" and not m.road_to
+                   and re.search(r"\b(highway|road)$", m.text)]
+    if named_roads and len([m for m in mentions if m.role == "location"]) > len(named_roads):
+        for m in named_roads:   # "on the M4 highway near Ariha": Ariha is where it was
+            m.role = "context"
     if any(m.road_to for m in mentions):  # "on the A-B road near C": C only locates the road
         for m in mentions:
             if m.role == "location" and not m.road_to and m.qualifier == "near":
