@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Equipment, ParsedIncident, PlaceMention
 from . import places as places_mod
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from .rules import FLAGS, actor_rules, equipment_rules, event_rules, numbers, skip_rules, vocabulary
+from .rules import (FLAGS, actor_pattern, actor_rules, any_trigger, equipment_rules, event_rules, numbers,
+                    skip_pattern, vocabulary)
 from .segment import MONTHS, ReportError, Segment, clean, find_date, find_title, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -40,6 +42,7 @@ WOUNDED = [
     re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+{NUM}\s+{ADJ}(?:{PERSON})?", FLAGS),
     re.compile(rf"\b{NUM}\s+(?:injured|wounded)\b", FLAGS),
 ]
+CONTINUES = re.compile(r"\b(kill|dead|death|die|fatalit|slain|lost their|martyr|perish|eliminat|neutrali|wound|injur|hurt|casualt|destroy|damag|captur|seiz|shot down|downed|disabl|knocked out|burn)", FLAGS)
 ADJACENT = re.compile(r"[\s'’-]{0,3}")
 PASSIVE_BY = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+){0,2}?\w+(?:ed|en|t)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
 WEAPON_BY = re.compile(r"\b(?:left|planted|placed|laid|launched|fired|dropped|sent|flown)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
@@ -71,13 +74,9 @@ def to_int(word: str) -> int:
 
 # -- pieces ----------------------------------------------------------------------------------
 def classify(text: str, scope: str, actor_kind: str | None):
-    """The winning event rule and its match, or (None, None)."""
+    """The winning event rule (lowest priority number among those that fire) and its match."""
     for rule in event_rules():
-        if scope == "context" and rule.scope != "any":
-            continue
-        if rule.actor and actor_kind and rule.actor != actor_kind:
-            continue
-        if rule.actor and not actor_kind:
+        if (scope == "context" and rule.scope != "any") or (rule.actor and rule.actor != actor_kind):
             continue
         m = rule.pattern.search(text)
         if m:
@@ -85,28 +84,25 @@ def classify(text: str, scope: str, actor_kind: str | None):
     return None, None
 
 
-def actors(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, actor, inter) by position; an inner match inside a longer one is dropped."""
-    found = []
-    for r in actor_rules():
-        for m in r.pattern.finditer(text):
-            found.append((m.start(), m.end(), r.actor, r.inter))
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+def actors(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, actor, inter) by position, leftmost first ("Russian military police" is one);
+    a generic word right after a name joins it ("HTS militants" is HTS)."""
+    rows = actor_rules()
     out: list[tuple[int, int, str, str]] = []
-    for f in found:
-        if out and f[0] < out[-1][1]:
-            continue  # inside a longer mention ("Russian military police")
+    for m in actor_pattern().finditer(text):
+        r = rows[int(m.lastgroup[1:])]
+        f = (m.start(), m.end(), r.actor, r.inter)
         if out and ADJACENT.fullmatch(text[out[-1][1]:f[0]]):
             out[-1] = (out[-1][0], f[1], out[-1][2], out[-1][3])  # "HTS militants" is HTS
             continue
         out.append(f)
-    return out
+    return tuple(out)
 
 
-def pick_actors(text: str, trigger: re.Match | None) -> tuple[tuple | None, tuple | None]:
+def pick_actors(text: str, trigger: re.Match | None, acts=None) -> tuple[tuple | None, tuple | None]:
     """actor1 acts (subject before the trigger, or the agent of a passive verb); actor2 is the
     first other actor named. No subject -> actor1 None (unidentified) and the target is actor2."""
-    acts = actors(text)
+    acts = actors(text) if acts is None else acts
     if not acts:
         return None, None
     t = trigger.start() if trigger else 0
@@ -131,6 +127,8 @@ def pick_actors(text: str, trigger: re.Match | None) -> tuple[tuple | None, tupl
 
 def casualties(text: str) -> tuple[int, int | None, int | None]:
     """(fatalities, wounded or None, killed-or-wounded total or None)."""
+    if not CONTINUES.search(text):
+        return 0, None, None
     if NO_CASUALTIES.search(text):
         return 0, 0, None
     total = KILLED_OR_WOUNDED.search(text)
@@ -193,31 +191,35 @@ def event_date(text: str, report: dt.date) -> tuple[dt.date, int]:
 WORD_RE = re.compile(r"[A-Za-z]{6,}")
 
 
+@lru_cache(maxsize=50_000)
+def _fixed(low: str) -> str:
+    vocab = vocabulary()
+    if low in vocab:
+        return low
+    best = extractOne(low, vocab, scorer=Levenshtein.distance, score_cutoff=1 if len(low) < 10 else 2)
+    if not best or best[0].startswith(low) or low.startswith(best[0]) \
+            or (best[0][0], best[0][-1]) != (low[0], low[-1]):
+        return low  # no match, an inflection ("officials"), or another word ("wounded" is not "rounded")
+    return best[0]
+
+
 def repair(text: str) -> str:
     """Fix one-letter typos in the words the rules look for ("Goverment", "positons")."""
-    vocab = vocabulary()
-
     def fix(m: re.Match) -> str:
         w = m.group(0)
-        low = w.lower()
-        if low in vocab or (w[0].isupper() and m.start() > 0):  # names stay as written
+        if w[0].isupper() and m.start() > 0:  # names stay as written
             return w
-        best = extractOne(low, vocab, scorer=Levenshtein.distance, score_cutoff=1 if len(low) < 10 else 2)
-        if not best or best[0].startswith(low) or low.startswith(best[0]) \
-                or (best[0][0], best[0][-1]) != (low[0], low[-1]):
-            return w  # no match, an inflection ("officials"), or another word ("wounded" is not "rounded")
-        return best[0].capitalize() if w[0].isupper() else best[0]
+        new = _fixed(w.lower())
+        if new == w.lower():
+            return w
+        return new.capitalize() if w[0].isupper() else new
 
     return WORD_RE.sub(fix, text)
 
 
 def skipped(text: str, scope: str) -> str | None:
-    for sc, pat in skip_rules():
-        if sc == "any" or sc == scope:
-            m = pat.search(text)
-            if m:
-                return m.group(0)
-    return None
+    m = skip_pattern(scope).search(text)
+    return m.group(0) if m else None
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -245,8 +247,11 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
     """One list item (or context paragraph): its first event sentence makes incidents; later
     sentences without a place of their own continue it (casualties, equipment)."""
     current: list[ParsedIncident] = []
+    trigger = any_trigger(seg.kind)
     for sent in sentences(seg):
         s = repair(sent.text.strip())
+        if not trigger.search(s) and not (current and CONTINUES.search(s)):
+            continue  # nothing here an incident could come from
         why = skipped(s, seg.kind)
         if why:
             result.notes.append(f"skipped ({why!r}): {s[:90]}")
@@ -268,9 +273,9 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         if seg.kind == "context" and not locs:
             result.notes.append(f"context event without a place: {s[:90]}")
             if rule.sub_event_type == "Agreement":
-                result.incidents.append(_incident(rule, trig, s, sent, date, None))
+                result.incidents.append(_incident(rule, trig, s, sent, date, None, acts))
             continue
-        current = _incidents(rule, trig, s, sent, date, mentions)
+        current = _incidents(rule, trig, s, sent, date, mentions, acts)
         result.incidents += current
 
 
@@ -280,15 +285,14 @@ def _place(m: places_mod.Mention) -> PlaceMention:
                         hint=hint, start=m.start, anchors=list(m.anchors))
 
 
-def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions) -> list[ParsedIncident]:
+def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts) -> list[ParsedIncident]:
     locs = [m for m in mentions if m.role == "location"] or \
         [m for m in mentions if m.role == "region"][:1] or \
         [m for m in mentions if m.role in ("origin", "anchor")][:1]
+    base = _incident(rule, trig, s, sent, date, None, acts)
     if not locs:
-        return [_incident(rule, trig, s, sent, date, None)]
-    out = [_incident(rule, trig, s, sent, date, _place(m)) for m in locs]
-    if out[0].extra.get("region_only"):
-        pass
+        return [base]
+    out = [replace(base, place=_place(m), equipment=list(base.equipment)) for m in locs]
     for inc, m in zip(out, locs):
         if m.role == "region":
             inc.place.qualifier = "region"
@@ -296,8 +300,9 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions) -> li
     return out
 
 
-def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMention | None) -> ParsedIncident:
-    a1, a2 = pick_actors(s, trig)
+def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMention | None,
+              acts=None) -> ParsedIncident:
+    a1, a2 = pick_actors(s, trig, acts)
     killed, wounded, total = casualties(s)
     if rule.fatal and not killed:  # "assassinated a council member": one death, or the victims named
         victims = re.search(rf"{NUM}\s+{ADJ}{PERSON}", s[trig.end():trig.end() + 60], FLAGS)

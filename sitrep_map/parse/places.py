@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 
@@ -64,9 +65,10 @@ class Mention:
 ACRONYM = re.compile(r"^[A-Z]{2,7}s?$")   # IED, VBIED, MLRS, BMPs: never a place here
 
 
+@lru_cache(maxsize=20_000)
 def _is_actor(name: str) -> bool:
-    return any(r.pattern.fullmatch(name) or r.pattern.match(name) and r.pattern.match(name).end() == len(name)
-               for r in actor_rules())
+    """The whole name is an actor's name ("SDF", "Turkish-backed militants")."""
+    return any(r.pattern.fullmatch(name) for r in actor_rules())
 
 
 def _trim(name: str) -> str:

@@ -60,8 +60,27 @@ def actor_rules() -> tuple[ActorRule, ...]:
 
 
 @lru_cache(maxsize=None)
+def any_trigger(scope: str) -> re.Pattern:
+    """Every event trigger in scope as one alternation (group r<i> is event_rules()[i])."""
+    return re.compile("|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in enumerate(event_rules())
+                               if scope != "context" or r.scope == "any"), FLAGS)
+
+
+@lru_cache(maxsize=None)
+def actor_pattern() -> re.Pattern:
+    """All actor rows as one alternation, in table order (group a<i> is row i)."""
+    return re.compile("|".join(f"(?P<a{i}>{r.pattern.pattern})" for i, r in enumerate(actor_rules())), FLAGS)
+
+
+@lru_cache(maxsize=None)
 def skip_rules() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((r["scope"], re.compile(r["pattern"], FLAGS)) for r in table("skip.csv"))
+
+
+@lru_cache(maxsize=None)
+def skip_pattern(scope: str) -> re.Pattern:
+    """The skip rules that apply in a scope (list items: 'any'; context: 'any' and 'context')."""
+    return re.compile("|".join(f"(?:{p.pattern})" for sc, p in skip_rules() if sc in ("any", scope)), FLAGS)
 
 
 @lru_cache(maxsize=None)

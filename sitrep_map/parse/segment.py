@@ -71,7 +71,8 @@ def segments(text: str) -> list[Segment]:
     rules = segment_rules()
     out: list[Segment] = []
     paragraphs = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
-    has_list = any(any(p.search(par) for p in rules["list_start"]) for par, _ in paragraphs)
+    heads = {start for par, start in paragraphs if any(p.search(par) for p in rules["list_start"])}
+    has_list = bool(heads)
     has_bullets = sum(bool(BULLET.match(par)) for par, _ in paragraphs) >= 2
     in_list = not (has_list or has_bullets)
     for par, start in paragraphs:
@@ -80,7 +81,7 @@ def segments(text: str) -> list[Segment]:
         if any(p.search(par) for p in rules["title"]) or re.match(r"^\s*date[:\s]", par, re.I):
             out.append(Segment(par, start, "title"))
             continue
-        if any(p.search(par) for p in rules["list_start"]):
+        if start in heads:
             in_list = True
             continue
         for line_m in re.finditer(r"[^\n]+", par):

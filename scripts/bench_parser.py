@@ -1,0 +1,83 @@
+"""Parser benchmark: accuracy on the hand-coded corpus, throughput through parse + geocode.
+
+    .venv/bin/python scripts/bench_parser.py [--rounds 5] [--profile]
+
+Accuracy: every folder of *.txt + *.expected.json under tests/fixtures/ (incident precision and
+recall on type + place + date, sub-event accuracy, casualties exact, actor accuracy).
+Throughput: the demo reports (about 1.5-2 KB each) through parse_report + geocoding (no store),
+on one core; median and spread over rounds, and reports per second. --profile prints where the
+time goes (cProfile, top functions by cumulative time)."""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sitrep_map.evaluate import Score, score_corpus  # noqa: E402
+from sitrep_map.gazetteer import default_gazetteer  # noqa: E402
+from sitrep_map.layers import locate, to_rows  # noqa: E402
+from sitrep_map.parse import parse_report  # noqa: E402
+
+
+def accuracy(gaz) -> dict[str, Score]:
+    out = {}
+    for folder in sorted(p for p in (REPO / "tests" / "fixtures").iterdir() if p.is_dir()):
+        if any(folder.glob("*.expected.json")):
+            out[folder.name] = score_corpus(folder, gaz)
+    return out
+
+
+def throughput(gaz, rounds: int) -> dict:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))]
+    size = sum(len(t.encode()) for t in texts) / len(texts)
+
+    def one_pass() -> float:
+        t0 = time.perf_counter()
+        for t in texts:
+            parsed = parse_report(t)
+            to_rows(parsed.incidents, locate(parsed.incidents, gaz), "bench")
+        return time.perf_counter() - t0
+
+    one_pass()  # warm caches (regexes, normalisation)
+    times = [one_pass() for _ in range(rounds)]
+    per = [len(texts) / t for t in times]
+    return {"reports": len(texts), "avg_bytes": round(size), "rounds": rounds,
+            "reports_per_s_median": round(statistics.median(per)),
+            "reports_per_s_min": round(min(per)), "reports_per_s_max": round(max(per)),
+            "ms_per_report_median": round(1000 * statistics.median(times) / len(texts), 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--profile", action="store_true")
+    a = ap.parse_args()
+    t0 = time.perf_counter()
+    gaz = default_gazetteer()
+    print(f"gazetteer load: {time.perf_counter() - t0:.2f} s, {len(gaz.places)} places")
+    for name, s in accuracy(gaz).items():
+        print(f"accuracy [{name}]: {s.summary()}")
+        for line in (s.misses + s.extras + s.wrong)[:15]:
+            print(f"   {line}")
+    print(f"throughput: {throughput(gaz, a.rounds)}")
+    if a.profile:
+        import cProfile
+        import pstats
+        texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))]
+        pr = cProfile.Profile()
+        pr.enable()
+        for _ in range(3):
+            for t in texts:
+                parsed = parse_report(t)
+                to_rows(parsed.incidents, locate(parsed.incidents, gaz), "bench")
+        pr.disable()
+        pstats.Stats(pr).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
