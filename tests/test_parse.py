@@ -137,3 +137,28 @@ def test_missing_date_names_the_file():
 def test_date_line_and_title_forms():
     assert find_date("date 2020-06-18\nSomething")[0] == dt.date(2020, 6, 18)
     assert find_date("Military Situation in Syria on June 9, 2020 (Map Update)")[0] == dt.date(2020, 6, 9)
+
+
+def test_security_table_rows_carry_their_own_date_and_place():
+    r = parse_report("Security incidents in Syria, 3 August 2019\n\n"
+                     "Date | Location | Description\n---|---|---\n"
+                     "2019-08-01 | Khan Shaykhun, Idlib | SAA artillery shelled the town, killing 2 civilians.\n"
+                     "02/08/2019 | Al-Bab, Aleppo | An IED went off near a market.\n")
+    assert r.report_date == dt.date(2019, 8, 3)
+    got = [(i.event_date, i.place.text, i.place.hint, i.fatalities) for i in r.incidents]
+    assert got == [("2019-08-01", "Khan Shaykhun", "Idlib", 2), ("2019-08-02", "Al-Bab", "Aleppo", 0)]
+
+
+@pytest.mark.parametrize("head,want", [
+    ("Syria weekly conflict summary, 14-20 March 2022", dt.date(2022, 3, 20)),
+    ("FLASH UPDATE No. 3\nDate: 12 February 2020", dt.date(2020, 2, 12)),
+    ("Syria: daily report, Aug 5, 2019", dt.date(2019, 8, 5)),
+])
+def test_report_date_forms(head, want):
+    assert find_date(head + "\n\nbody")[0] == want
+
+
+def test_day_month_and_weekday_event_dates():
+    r = parse_report("Syria weekly conflict summary, 14-20 March 2022\n\nOn 16 March, government forces "
+                     "shelled Kansafra. On Tuesday, ISIS cells attacked an army post near Al-Sukhnah.\n")
+    assert [i.event_date for i in r.incidents] == ["2022-03-16", "2022-03-15"]

@@ -11,9 +11,9 @@ from . import places as places_mod
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from .rules import (FLAGS, actor_pattern, actor_rules, any_trigger, equipment_rules, event_rules, numbers,
+from .rules import (FLAGS, MONTH, actor_pattern, actor_rules, any_trigger, equipment_rules, event_rules, numbers,
                     skip_pattern, vocabulary)
-from .segment import MONTHS, ReportError, Segment, clean, find_date, find_title, segments, sentences
+from .segment import ReportError, Segment, clean, find_date, find_title, month, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 PERSON = (r"(?:civilians?|soldiers?|servicemen|troops|people|persons|militants?|fighters?|members?|"
@@ -54,7 +54,7 @@ EQUIP_VERB = re.compile(r"\b(?P<verb>destroy(?:ed|ing|s)?|damag(?:ed|ing|es)?|ca
                         r"shot down|shooting down|downed|disabl(?:ed|ing)|knocked out|burn(?:ed|t|ing))\b", FLAGS)
 EQUIP_PASSIVE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+$", FLAGS)
 LEAD_NUM = re.compile(rf"^\s*{NUM}\b", FLAGS)
-DATE_ON = re.compile(r"\bon (?P<m>January|February|March|April|May|June|July|August|September|October|November|December) (?P<d>\d{1,2})\b", FLAGS)
+DATE_ON = re.compile(rf"\bon (?:(?P<m>{MONTH}) (?P<d>\d{{1,2}})|(?P<d2>\d{{1,2}}) (?P<m2>{MONTH}))\b", FLAGS)
 WEEKDAY = re.compile(r"\bon (?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", FLAGS)
 
 
@@ -175,7 +175,7 @@ def event_date(text: str, report: dt.date) -> tuple[dt.date, int]:
         return report - dt.timedelta(days=1), 1
     m = DATE_ON.search(text)
     if m:
-        d = dt.date(report.year, MONTHS[m.group("m").lower()], int(m.group("d")))
+        d = dt.date(report.year, month(m.group("m") or m.group("m2")), int(m.group("d") or m.group("d2")))
         if d > report:
             d = dt.date(report.year - 1, d.month, d.day)
         return d, 1
@@ -275,7 +275,10 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
             if rule.sub_event_type == "Agreement":
                 result.incidents.append(_incident(rule, trig, s, sent, date, None, acts))
             continue
-        current = _incidents(rule, trig, s, sent, date, mentions, acts)
+        if sent.place and not locs:  # a table row's location cell
+            name, _, hint = sent.place.partition(",")
+            mentions = [places_mod.Mention(name.strip(), 0, 0, hints=[hint.strip()] if hint.strip() else [])]
+        current = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts)
         result.incidents += current
 
 

@@ -83,11 +83,17 @@ def skip_pattern(scope: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p.pattern})" for sc, p in skip_rules() if sc in ("any", scope)), FLAGS)
 
 
+MONTH = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?")
+
+
 @lru_cache(maxsize=None)
 def segment_rules() -> dict[str, tuple[re.Pattern, ...]]:
+    """Patterns by kind; {MONTH} in a pattern stands for a month name or abbreviation."""
     out: dict[str, list] = {}
     for r in table("segments.csv"):
-        out.setdefault(r["kind"], []).append(re.compile(r["pattern"], FLAGS | re.MULTILINE))
+        pat = r["pattern"].replace("{MONTH}", MONTH)
+        out.setdefault(r["kind"], []).append(re.compile(pat, FLAGS | re.MULTILINE))
     return {k: tuple(v) for k, v in out.items()}
 
 

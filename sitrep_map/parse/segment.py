@@ -8,8 +8,27 @@ from dataclasses import dataclass
 from .rules import segment_rules
 
 MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+TABLE_HEAD = re.compile(r"^\s*\|?\s*(date|day)\s*\|", re.IGNORECASE)
+TABLE_RULE = re.compile(r"^[\s|:-]+$")
+
+
+def month(name: str) -> int:
+    return MONTHS[name.lower()[:3]]
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A table's date cell: ISO, '3 August 2019', 'Aug 3, 2019' or 03/08/2019 (day first)."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    from dateutil import parser as du
+    try:
+        return du.parse(text, dayfirst=True, fuzzy=True).date()
+    except (ValueError, OverflowError):
+        return None
 
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\d{1,2}[.)])\s+")
 # Sentence ends: . ! ? followed by space and a capital, digit or quote; not after abbreviations.
@@ -23,6 +42,8 @@ class Segment:
     text: str
     start: int      # offset in the report
     kind: str       # title | context | item
+    date: dt.date | None = None   # a table row's own date
+    place: str | None = None      # a table row's location cell ("Khan Shaykhun, Idlib")
 
 
 class ReportError(ValueError):
@@ -50,7 +71,7 @@ def find_date(text: str) -> tuple[dt.date | None, str]:
         try:
             if g.get("d"):
                 return dt.date.fromisoformat(g["d"]), m.group(0).strip()
-            return dt.date(int(g["y"]), MONTHS[g["m"].lower()], int(g["day"])), m.group(0).strip()
+            return dt.date(int(g["y"]), month(g["m"]), int(g["day"])), m.group(0).strip()
         except (ValueError, KeyError):
             continue
     return None, ""
@@ -78,6 +99,9 @@ def segments(text: str) -> list[Segment]:
     for par, start in paragraphs:
         if not par.strip():
             continue
+        if TABLE_HEAD.match(par):
+            out += _table(par, start)
+            continue
         if any(p.search(par) for p in rules["title"]) or re.match(r"^\s*date[:\s]", par, re.I):
             out.append(Segment(par, start, "title"))
             continue
@@ -99,14 +123,36 @@ def segments(text: str) -> list[Segment]:
     return out
 
 
+def _table(par: str, start: int) -> list[Segment]:
+    """'Date | Location | Description' rows -> one item each, with the row's date and place."""
+    lines = [(m.group(0), start + m.start()) for m in re.finditer(r"[^\n]+", par)]
+    head = [c.strip().lower() for c in lines[0][0].strip().strip("|").split("|")]
+    col = {name: next((i for i, h in enumerate(head) if any(w in h for w in words)), None)
+           for name, words in (("date", ("date", "day")), ("place", ("location", "place", "area")),
+                               ("text", ("description", "incident", "details", "event", "summary")))}
+    out = []
+    for line, lstart in lines[1:]:
+        if TABLE_RULE.match(line):
+            continue
+        cells = line.strip().strip("|").split("|")
+        if col["text"] is None or col["text"] >= len(cells):
+            continue
+        text = cells[col["text"]]
+        offset = lstart + line.index(text)
+        date = parse_day(cells[col["date"]]) if col["date"] is not None else None
+        place = cells[col["place"]].strip() if col["place"] is not None else None
+        out.append(Segment(text.strip(), offset, "item", date, place or None))
+    return out
+
+
 def sentences(seg: Segment) -> list[Segment]:
     out, pos = [], 0
     text = seg.text
     for m in SENT_END.finditer(text):
         if ABBREV.search(text[pos:m.start()]):
             continue
-        out.append(Segment(text[pos:m.start()], seg.start + pos, seg.kind))
+        out.append(Segment(text[pos:m.start()], seg.start + pos, seg.kind, seg.date, seg.place))
         pos = m.end()
     if text[pos:].strip():
-        out.append(Segment(text[pos:], seg.start + pos, seg.kind))
+        out.append(Segment(text[pos:], seg.start + pos, seg.kind, seg.date, seg.place))
     return [s for s in out if s.text.strip()]
