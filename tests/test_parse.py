@@ -162,3 +162,21 @@ def test_day_month_and_weekday_event_dates():
     r = parse_report("Syria weekly conflict summary, 14-20 March 2022\n\nOn 16 March, government forces "
                      "shelled Kansafra. On Tuesday, ISIS cells attacked an army post near Al-Sukhnah.\n")
     assert [i.event_date for i in r.incidents] == ["2022-03-16", "2022-03-15"]
+
+
+def test_another_language_is_a_clear_error():
+    french = ("Militaires: le 3 mai 2021, les forces gouvernementales ont bombardé les villages de Kansafra "
+              "et Baylun dans le sud de la province, selon une source locale. Deux civils ont été tués et "
+              "trois autres blessés lors de ces bombardements qui ont duré toute la journée de mardi, "
+              "tandis que les habitants fuyaient vers le nord.")
+    with pytest.raises(ReportError, match="fr.txt: does not look like English"):
+        parse_report(french, D, "fr.txt")
+
+
+def test_oversized_file_is_refused_by_name(tmp_path):
+    from sitrep_map.ingest import read_text
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as f:
+        f.truncate(50 * 1024 * 1024)  # a 50 MB file
+    with pytest.raises(ReportError, match="huge.txt: 52.4 MB is too large"):
+        read_text(big)

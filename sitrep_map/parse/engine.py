@@ -217,6 +217,16 @@ def repair(text: str) -> str:
     return WORD_RE.sub(fix, text)
 
 
+ENGLISH = frozenset("the a an of in on at and or to by was were is are has have had with from near".split())
+
+
+def looks_english(text: str, sample: int = 400) -> bool:
+    """At least 8% of the first words are common English function words (Arabic, French or
+    Russian text has next to none); short texts are given the benefit of the doubt."""
+    words = re.findall(r"[^\W\d_]+", text[:20_000].lower())[:sample]
+    return len(words) < 30 or sum(w in ENGLISH for w in words) / len(words) >= 0.08
+
+
 def skipped(text: str, scope: str) -> str | None:
     m = skip_pattern(scope).search(text)
     return m.group(0) if m else None
@@ -229,6 +239,8 @@ def parse_report(text: str, report_date: dt.date | None = None, name: str = "rep
     if "\x00" in text[:4096]:
         raise ReportError(f"{name}: binary data, not a text report")
     text = clean(text)
+    if not looks_english(text):
+        raise ReportError(f"{name}: does not look like English; sitrep-map reads reports in English")
     found, date_src = find_date(text)
     date = report_date or found
     if date is None:
