@@ -180,3 +180,11 @@ def test_oversized_file_is_refused_by_name(tmp_path):
         f.truncate(50 * 1024 * 1024)  # a 50 MB file
     with pytest.raises(ReportError, match="huge.txt: 52.4 MB is too large"):
         read_text(big)
+
+
+def test_pronoun_takes_the_previous_actor_and_area():
+    r = parse_report(report("HTS militants attacked army positions near Morek in northern Hama. "
+                            "They also shelled Kafr Zita with rockets, killing a soldier;"))
+    assert [i.place.text for i in r.incidents] == ["Morek", "Kafr Zita"]
+    second = r.incidents[1]
+    assert second.actor1 == "Hayat Tahrir al-Sham" and second.place.hint == "Hama" and second.fatalities == 1

@@ -290,7 +290,10 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         if sent.place and not locs:  # a table row's location cell
             name, _, hint = sent.place.partition(",")
             mentions = [places_mod.Mention(name.strip(), 0, 0, hints=[hint.strip()] if hint.strip() else [])]
-        current = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts)
+        new = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts)
+        if current:
+            _carry(current[0], new, s)
+        current = new
         result.incidents += current
 
 
@@ -364,6 +367,20 @@ def _split(incs: list[ParsedIncident]) -> None:
         base, rem = divmod(total, n)
         for i, inc in enumerate(incs):
             setattr(inc, attr, base + (rem if i == 0 else 0))
+
+
+PRONOUN = re.compile(r"^\s*(?:they|it|he|the (?:group|militants|attackers|gunmen|forces|troops|army|fighters))\b|"
+                     r"^\s*(?:also|then|later|meanwhile),?\s", FLAGS)
+
+
+def _carry(prev: ParsedIncident, new: list[ParsedIncident], s: str) -> None:
+    """A sentence that continues the previous one ("They also shelled X") takes its actor;
+    a place with no area named takes the previous one's area."""
+    for inc in new:
+        if PRONOUN.match(s) and not any(a[0] < 40 for a in actors(s)[:1]):
+            inc.actor1, inc.inter1 = prev.actor1, prev.inter1
+        if inc.place and not inc.place.hint and prev.place and prev.place.hint:
+            inc.place.hint = prev.place.hint
 
 
 def _continue(current: list[ParsedIncident], s: str) -> None:
