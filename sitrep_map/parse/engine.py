@@ -11,8 +11,8 @@ from . import places as places_mod
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from .rules import (FLAGS, MONTH, actor_pattern, actor_rules, any_trigger, equipment_rules, event_rules, numbers,
-                    skip_pattern, vocabulary)
+from .rules import (FLAGS, MONTH, actor_pattern, actor_roles, actor_rules, any_trigger, equipment_rules,
+                    event_rules, numbers, skip_pattern, theatres, vocabulary)
 from .segment import ReportError, Segment, clean, find_date, find_title, month, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -31,21 +31,28 @@ def _num_alt() -> str:
 
 NUM = rf"(?:at least |up to |around |about |nearly |almost |more than |over |some )?(?P<n>{_num_alt()})"
 ADJ = r"(?:[\w'-]+\s+){0,3}?"
-KILLED_OR_WOUNDED = re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been)?\s*(?:killed or (?:wounded|injured)|killed and (?:wounded|injured)|dead or (?:wounded|injured)|casualties)\b", FLAGS)
+KILLED_OR_WOUNDED = [
+    re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been)?\s*(?:killed or (?:wounded|injured)|killed and (?:wounded|injured)|dead or (?:wounded|injured)|casualties)\b", FLAGS),
+    re.compile(rf"\b(?:killing or (?:injuring|wounding)|killed or (?:injured|wounded))\s+{NUM}\b", FLAGS),
+]
+THEM = r"(?:of them|of the (?:passengers|soldiers|fighters|civilians|farmers|workers|attackers|militants))"
 KILLED = [
     re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been|are|is|got)?\s*(?:reportedly\s+)?(?:killed|dead|slain|died|lost their lives|martyred|perished)\b", FLAGS),
-    re.compile(rf"\b(?:killing|killed|kills|left|leaving|claimed the lives of|claiming the lives of|eliminated|eliminating|neutrali[sz]ed|neutrali[sz]ing)\s+{NUM}\s+{ADJ}{PERSON}", FLAGS),
+    re.compile(rf"\b(?:killing|killed|kills|left|leaving|claimed the lives of|claiming the lives of|eliminated|eliminating|neutrali[sz]ed|neutrali[sz]ing)\s+{NUM}\s+(?:{ADJ}{PERSON}|{THEM})", FLAGS),
+    re.compile(rf"\b(?:killing|killed|kills|shot dead|murdered)\s+(?P<n>him|her)\b", FLAGS),
     re.compile(rf"\b{NUM}\s+(?:dead|deaths|fatalities)\b", FLAGS),
 ]
 WOUNDED = [
     re.compile(rf"\b{NUM}\s+{ADJ}{PERSON}\s+(?:\w+\s+)?(?:were|was|have been|had been|are|is|got)?\s*(?:reportedly\s+)?(?:wounded|injured|hurt)\b", FLAGS),
-    re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+{NUM}\s+{ADJ}(?:{PERSON})?", FLAGS),
+    re.compile(rf"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+{NUM}\b(?:\s+(?:{ADJ}{PERSON}|{THEM}))?", FLAGS),
     re.compile(rf"\b{NUM}\s+(?:injured|wounded)\b", FLAGS),
 ]
 CONTINUES = re.compile(r"\b(kill|dead|death|die|fatalit|slain|lost their|martyr|perish|eliminat|neutrali|wound|injur|hurt|casualt|destroy|damag|captur|seiz|shot down|downed|disabl|knocked out|burn)", FLAGS)
 ADJACENT = re.compile(r"[\s'’-]{0,3}")
 PASSIVE_BY = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+){0,2}?\w+(?:ed|en|t)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
 WEAPON_BY = re.compile(r"\b(?:left|planted|placed|laid|launched|fired|dropped|sent|flown)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
+AND_MORE = re.compile(rf"\s*,?\s+and\s+{NUM}\s+{ADJ}{PERSON}", FLAGS)
+CASUALTY_AT = re.compile(r"\b(?:killing|killed|injuring|wounding|wounded|injured)\b[^,;.]*?\b(?:in|at)\s+(?:the\s+)?(?:town\s+of\s+|village\s+of\s+)?(?P<place>[A-Z][\w'-]*(?:\s(?:al-|el-)?[A-Z][\w'-]*)*)")
 NO_CASUALTIES = re.compile(r"\bno (casualties|injuries|fatalities|deaths|one was (killed|hurt|injured))\b", FLAGS)
 EQUIP_STATE = {"destroy": "destroyed", "damag": "damaged", "captur": "captured", "seiz": "captured",
                "shot down": "shot down", "shoot": "shot down", "downed": "shot down", "disabl": "damaged",
@@ -65,6 +72,50 @@ class ParseResult:
     date_source: str
     incidents: list[ParsedIncident]
     notes: list[str] = field(default_factory=list)   # what was skipped and why
+    country: str = "Syria"                            # the theatre (rules/theatres.csv)
+
+
+def theatre(text: str, title: str) -> tuple[str, str]:
+    """(country, its state forces): named in the title, else named most in the first 1,000 chars."""
+    rows = theatres()
+    hit = next(((c, sf) for c, sf, pat in rows if pat.search(title)), None)
+    if hit:
+        return hit
+    counts = [(len(pat.findall(text[:1000])), c, sf) for c, sf, pat in rows]
+    best = max(counts, key=lambda x: x[0])
+    return (best[1], best[2]) if best[0] else (rows[-1][0], rows[-1][1])
+
+
+def localise(incs: list[ParsedIncident], country: str, state_forces: str) -> None:
+    """Actor names of another theatre: "(Syria)" -> "(Iraq)", the generic army -> Iraq's."""
+    if country == "Syria":
+        return
+    for inc in incs:
+        for attr in ("actor1", "actor2"):
+            name = getattr(inc, attr)
+            if name == "Military Forces of Syria":
+                setattr(inc, attr, state_forces)
+            elif name and name.endswith("(Syria)"):
+                setattr(inc, attr, name[:-len("(Syria)")] + f"({country})")
+
+
+def roles(inc: ParsedIncident, acts: tuple) -> None:
+    """ACLED's actor conventions for the sub-event (rules/actor_roles.csv), theatre Syria."""
+    r = actor_roles().get(inc.sub_event_type)
+    if not r:
+        return
+    named = [a for a in acts if a[2] not in ("Protesters (Syria)",)]
+    if r["actor1"]:
+        fixed = r["actor1"].format(country="Syria")
+        inter = "Protesters" if fixed.startswith("Protesters") else "Rioters"
+        others = [a for a in named if a[2] != fixed and not a[2].startswith("Civilians")]
+        inc.actor1, inc.inter1 = fixed, inter
+        if r["others"] == "target":
+            inc.actor2, inc.inter2 = (others[0][2], others[0][3]) if others else (inc.actor2 if inc.actor2 != fixed else None, inc.inter2)
+        elif r["others"] == "none":
+            inc.actor2, inc.inter2 = None, None
+    if r["actor2"] and not inc.actor2:
+        inc.actor2, inc.inter2 = r["actor2"].format(country="Syria"), "Civilians"
 
 
 def to_int(word: str) -> int:
@@ -130,23 +181,29 @@ def casualties(text: str) -> tuple[int, int | None, int | None]:
     if not CONTINUES.search(text):
         return 0, None, None
     if NO_CASUALTIES.search(text):
-        return 0, 0, None
-    total = KILLED_OR_WOUNDED.search(text)
+        return 0, None, None
+    total = next((m for pat in KILLED_OR_WOUNDED if (m := pat.search(text))), None)
     if total:
         return 0, None, to_int(total.group("n"))
-    killed = 0
-    for pat in KILLED:
-        vals = [to_int(m.group("n")) for m in pat.finditer(text)]
-        if vals:
-            killed = max(killed, sum(vals))
-            break
-    wounded = None
-    for pat in WOUNDED:
-        vals = [to_int(m.group("n")) for m in pat.finditer(text)]
-        if vals:
-            wounded = sum(vals)
-            break
+    killed = next((n for i, pat in enumerate(KILLED) if (n := _count(pat, text, i == 1)) is not None), 0)
+    wounded = next((n for i, pat in enumerate(WOUNDED) if (n := _count(pat, text, i == 1)) is not None), None)
     return killed, wounded, None
+
+
+def _count(pat: re.Pattern, text: str, chain: bool = False) -> int | None:
+    """Sum of a pattern's numbers; with ``chain`` (verb first: "killing a woman and a child") the
+    victims joined by "and" count too."""
+    found = list(pat.finditer(text))
+    if not found:
+        return None
+    total = 0
+    for m in found:
+        total += 1 if m.group("n").lower() in ("him", "her") else to_int(m.group("n"))
+        pos = m.end()
+        while chain and (more := AND_MORE.match(text, pos)):
+            total += to_int(more.group("n"))
+            pos = more.end()
+    return total
 
 
 def equipment(text: str) -> list[Equipment]:
@@ -252,6 +309,8 @@ def parse_report(text: str, report_date: dt.date | None = None, name: str = "rep
             continue
         _parse_segment(seg, date, result)
     _merge_placeless(result)
+    result.country, state_forces = theatre(text, result.title)
+    localise(result.incidents, result.country, state_forces)
     return result
 
 
@@ -307,6 +366,7 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts)
     locs = [m for m in mentions if m.role == "location"] or \
         [m for m in mentions if m.role == "region"][:1] or \
         [m for m in mentions if m.role in ("origin", "anchor")][:1]
+    locs = list({m.text: m for m in reversed(locs)}.values())[::-1]  # a place named twice is one event
     base = _incident(rule, trig, s, sent, date, None, acts)
     if not locs:
         return [base]
@@ -314,7 +374,17 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts)
     for inc, m in zip(out, locs):
         if m.role == "region":
             inc.place.qualifier = "region"
-    _split(out)
+    at = CASUALTY_AT.search(s)
+    named = [inc for inc in out if at and inc.place.text == at.group("place")]
+    if len(out) > 1 and len(named) == 1:  # "... killing a woman in Mhardeh": only there
+        for inc in out:
+            if inc is not named[0]:
+                inc.fatalities, inc.wounded = 0, None
+                if inc.event_type == "Explosions/Remote violence" and inc.actor2 == "Civilians (Syria)":
+                    inc.actor2 = inc.inter2 = None
+                    inc.civilian_targeting = ""
+    else:
+        _split(out)
     return out
 
 
@@ -348,11 +418,13 @@ def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMent
         if actor2 is None or actor2 == actor1:
             actor2, inter2 = "Civilians (Syria)", "Civilians"
     notes = f"{total} killed or wounded (not split by the report)" if total else ""
-    return ParsedIncident(
+    inc = ParsedIncident(
         event_date=d.isoformat(), time_precision=tp, event_type=etype, sub_event_type=sub,
         actor1=actor1, actor2=actor2, inter1=inter1, inter2=inter2, civilian_targeting=civ,
         fatalities=killed, wounded=wounded, equipment=equipment(s), sentence=s, place=place,
         sentence_start=sent.start, rule=rule.rule, notes=notes)
+    roles(inc, acts if acts is not None else actors(s))
+    return inc
 
 
 def _split(incs: list[ParsedIncident]) -> None:

@@ -71,9 +71,18 @@ def _is_actor(name: str) -> bool:
     return any(r.pattern.fullmatch(name) for r in actor_rules())
 
 
+HELD = re.compile(r"^[\w'-]+-(?:held|controlled|backed|led|run|occupied|based)$", FLAGS)
+INSTITUTION = re.compile(r"^(?:military|security|police|federal|ministry|defen[cs]e|army|air|intelligence|"
+                         r"state|national|general|directorate|political|criminal)$", FLAGS)
+
+
 def _trim(name: str) -> str:
-    """Drop trailing words that are not part of a name ("Idlib In" never happens, but "Saraqib But")."""
+    """Drop words at either end that are not part of a name ("SDF-held", "Military Security")."""
     words = name.split(" ")
+    while words and (HELD.match(words[0]) or INSTITUTION.match(words[0])):
+        words.pop(0)
+    if words and any(HELD.match(w) for w in words):
+        return ""
     while words and NOT_PLACE.match(words[-1]):
         words.pop()
     while words and NOT_PLACE.match(words[0]):

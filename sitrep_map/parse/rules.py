@@ -132,3 +132,13 @@ def vocabulary() -> frozenset[str]:
                 if m.group(2):  # "militants?": the last letter is optional
                     words.add(m.group(1)[:-1])
     return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def actor_roles() -> dict[str, dict]:
+    return {r["sub_event_type"]: r for r in table("actor_roles.csv")}
+
+
+@lru_cache(maxsize=None)
+def theatres() -> tuple[tuple[str, str, re.Pattern], ...]:
+    return tuple((r["country"], r["state_forces"], re.compile(r["pattern"])) for r in table("theatres.csv"))

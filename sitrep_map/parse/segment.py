@@ -92,7 +92,8 @@ def segments(text: str) -> list[Segment]:
     rules = segment_rules()
     out: list[Segment] = []
     paragraphs = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
-    heads = {start for par, start in paragraphs if any(p.search(par) for p in rules["list_start"])}
+    heads = {start + m.start() for par, start in paragraphs for m in re.finditer(r"[^\n]+", par)
+             if any(p.search(m.group(0)) for p in rules["list_start"])}
     has_list = bool(heads)
     has_bullets = sum(bool(BULLET.match(par)) for par, _ in paragraphs) >= 2
     in_list = not (has_list or has_bullets)
@@ -105,11 +106,11 @@ def segments(text: str) -> list[Segment]:
         if any(p.search(par) for p in rules["title"]) or re.match(r"^\s*date[:\s]", par, re.I):
             out.append(Segment(par, start, "title"))
             continue
-        if start in heads:
-            in_list = True
-            continue
         for line_m in re.finditer(r"[^\n]+", par):
             line, lstart = line_m.group(0), start + line_m.start()
+            if lstart in heads:  # "Key incidents:" opens the list, even inside a paragraph
+                in_list = True
+                continue
             bullet = BULLET.match(line)
             kind = "item" if (in_list or bullet) else "context"
             if bullet:
