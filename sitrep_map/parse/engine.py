@@ -11,8 +11,8 @@ from . import places as places_mod
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from .rules import (FLAGS, MONTH, actor_pattern, actor_roles, actor_rules, any_trigger, equipment_rules,
-                    event_rules, numbers, skip_pattern, theatres, vocabulary)
+from .rules import (FLAGS, MONTH, actor_pattern, actor_roles, actor_rules, equipment_rules, event_rules,
+                    numbers, skip_pattern, theatres, vocabulary)
 from .segment import ReportError, Segment, clean, find_date, find_title, month, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -124,10 +124,16 @@ def to_int(word: str) -> int:
 
 
 # -- pieces ----------------------------------------------------------------------------------
-def classify(text: str, scope: str, actor_kind: str | None):
+def candidates(text: str, scope: str) -> list:
+    """The rules in scope whose required words are in the text (cheap substring tests)."""
+    low = text.lower()
+    return [r for r in event_rules() if (scope != "context" or r.scope == "any") and r.may_match(low)]
+
+
+def classify(text: str, scope: str, actor_kind: str | None, rules=None):
     """The winning event rule (lowest priority number among those that fire) and its match."""
-    for rule in event_rules():
-        if (scope == "context" and rule.scope != "any") or (rule.actor and rule.actor != actor_kind):
+    for rule in candidates(text, scope) if rules is None else rules:
+        if rule.actor and rule.actor != actor_kind:
             continue
         m = rule.pattern.search(text)
         if m:
@@ -318,10 +324,10 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
     """One list item (or context paragraph): its first event sentence makes incidents; later
     sentences without a place of their own continue it (casualties, equipment)."""
     current: list[ParsedIncident] = []
-    trigger = any_trigger(seg.kind)
     for sent in sentences(seg):
         s = repair(sent.text.strip())
-        if not trigger.search(s) and not (current and CONTINUES.search(s)):
+        rules = candidates(s, seg.kind)
+        if not rules and not (current and CONTINUES.search(s)):
             continue  # nothing here an incident could come from
         why = skipped(s, seg.kind)
         if why:
@@ -331,7 +337,7 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         kind = None
         if acts:
             kind = "state" if acts[0][3] == "State forces" else "nonstate"
-        rule, trig = classify(s, seg.kind, kind)
+        rule, trig = classify(s, seg.kind, kind, rules)
         mentions = places_mod.find(s)
         locs = [m for m in mentions if m.role == "location"]
         if current and not locs:

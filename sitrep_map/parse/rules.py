@@ -23,6 +23,38 @@ def table(name: str, folder: Path = RULES) -> list[dict]:
     return out
 
 
+def required_words(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case strings of which every match of ``pattern`` contains at least one, read off
+    the regex parse tree; None when no such set of 3+ letters exists. Lets a rule be skipped
+    with a substring test instead of a regex search."""
+    from re import _constants as C, _parser as P
+
+    def seq(items) -> set[str] | None:
+        options, run = [], ""
+        for op, av in list(items) + [(None, None)]:
+            if op is C.LITERAL:
+                run += chr(av).lower()
+                continue
+            if len(run) >= 3:
+                options.append({run})
+            run = ""
+            if op is C.SUBPATTERN:
+                req = seq(av[3])
+            elif op is C.BRANCH:
+                reqs = [seq(b) for b in av[1]]
+                req = set().union(*reqs) if all(reqs) else None
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+                req = seq(av[2])
+            else:
+                req = None
+            if req:
+                options.append(req)
+        return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+    found = seq(P.parse(pattern, FLAGS))
+    return tuple(sorted(found)) if found else None
+
+
 @dataclass(frozen=True)
 class EventRule:
     rule: str
@@ -33,6 +65,10 @@ class EventRule:
     actor: str          # "" | state | nonstate
     fatal: bool         # the trigger itself means a death ("assassinated", "shot dead")
     pattern: re.Pattern
+    words: tuple[str, ...] | None = None  # one of these is in every match (see required_words)
+
+    def may_match(self, low: str) -> bool:
+        return self.words is None or any(w in low for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -49,7 +85,8 @@ def event_rules() -> tuple[EventRule, ...]:
     for r in table("events.csv"):
         check_types(r["event_type"], r["sub_event_type"])
         out.append(EventRule(r["rule"], int(r["priority"]), r["event_type"], r["sub_event_type"],
-                             r["scope"], r["actor"], r["fatal"] == "1", re.compile(r["pattern"], FLAGS)))
+                             r["scope"], r["actor"], r["fatal"] == "1", re.compile(r["pattern"], FLAGS),
+                             required_words(r["pattern"])))
     return tuple(sorted(out, key=lambda e: e.priority))
 
 
@@ -57,13 +94,6 @@ def event_rules() -> tuple[EventRule, ...]:
 def actor_rules() -> tuple[ActorRule, ...]:
     return tuple(ActorRule(re.compile(r["pattern"], FLAGS), r["actor"], r["inter"])
                  for r in table("actors.csv"))
-
-
-@lru_cache(maxsize=None)
-def any_trigger(scope: str) -> re.Pattern:
-    """Every event trigger in scope as one alternation (group r<i> is event_rules()[i])."""
-    return re.compile("|".join(f"(?P<r{i}>{r.pattern.pattern})" for i, r in enumerate(event_rules())
-                               if scope != "context" or r.scope == "any"), FLAGS)
 
 
 @lru_cache(maxsize=None)
