@@ -11,7 +11,7 @@ from . import places as places_mod
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from .rules import (FLAGS, MONTH, actor_pattern, actor_roles, actor_rules, equipment_rules, event_rules,
+from .rules import (FLAGS, MONTH, actor_roles, actor_rules, equipment_rules, event_rules,
                     numbers, skip_pattern, theatres, vocabulary)
 from .segment import ReportError, Segment, clean, find_date, find_title, month, segments, sentences
 
@@ -142,15 +142,18 @@ def classify(text: str, scope: str, actor_kind: str | None, rules=None):
 
 
 def actors(text: str) -> tuple[tuple[int, int, str, str], ...]:
-    """(start, end, actor, inter) by position, leftmost first ("Russian military police" is one);
-    a generic word right after a name joins it ("HTS militants" is HTS)."""
-    rows = actor_rules()
+    """(start, end, actor, inter) by position, leftmost-longest first ("Russian military police"
+    is one actor); a generic word right after a name joins it ("HTS militants" is HTS)."""
+    low = text.lower()
+    found = [(m.start(), m.end(), r.actor, r.inter) for r in actor_rules() if r.may_match(low)
+             for m in r.pattern.finditer(text)]
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, str, str]] = []
-    for m in actor_pattern().finditer(text):
-        r = rows[int(m.lastgroup[1:])]
-        f = (m.start(), m.end(), r.actor, r.inter)
+    for f in found:
+        if out and f[0] < out[-1][1]:
+            continue  # inside a longer mention
         if out and ADJACENT.fullmatch(text[out[-1][1]:f[0]]):
-            out[-1] = (out[-1][0], f[1], out[-1][2], out[-1][3])  # "HTS militants" is HTS
+            out[-1] = (out[-1][0], f[1], out[-1][2], out[-1][3])
             continue
         out.append(f)
     return tuple(out)

@@ -76,6 +76,10 @@ class ActorRule:
     pattern: re.Pattern
     actor: str
     inter: str
+    words: tuple[str, ...] | None = None
+
+    def may_match(self, low: str) -> bool:
+        return self.words is None or any(w in low for w in self.words)
 
 
 @lru_cache(maxsize=None)
@@ -92,14 +96,8 @@ def event_rules() -> tuple[EventRule, ...]:
 
 @lru_cache(maxsize=None)
 def actor_rules() -> tuple[ActorRule, ...]:
-    return tuple(ActorRule(re.compile(r["pattern"], FLAGS), r["actor"], r["inter"])
+    return tuple(ActorRule(re.compile(r["pattern"], FLAGS), r["actor"], r["inter"], required_words(r["pattern"]))
                  for r in table("actors.csv"))
-
-
-@lru_cache(maxsize=None)
-def actor_pattern() -> re.Pattern:
-    """All actor rows as one alternation, in table order (group a<i> is row i)."""
-    return re.compile("|".join(f"(?P<a{i}>{r.pattern.pattern})" for i, r in enumerate(actor_rules())), FLAGS)
 
 
 @lru_cache(maxsize=None)
