@@ -5,7 +5,6 @@ governorate polygons (ACLED spellings), so gazetteer and map agree.
     .venv/bin/python scripts/build_gazetteer.py [SY TR IQ LB JO IL ...]
 GeoNames data: CC BY 4.0, https://www.geonames.org/
 """
-import re
 import sys
 from pathlib import Path
 
@@ -14,18 +13,10 @@ import geopandas as gpd
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sitrep_map.gazetteer.importers import useful  # noqa: E402
 from sitrep_map.gazetteer.sources import BUNDLED, FIELDS, write_csv  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-LATIN_OR_ARABIC = re.compile(r"^[\sA-Za-z\u00c0-\u024f\u1e00-\u1eff\u0600-\u06ff'`\u2018\u2019\u02bb\u02bf\u02be\u02bc.()-]+$")
-
-
-def useful(name: str) -> bool:
-    """Latin or Arabic script, not a code ("DAM") or a stub."""
-    return bool(name) and len(name) >= 3 and not (name.isupper() and len(name) <= 4) \
-        and bool(LATIN_OR_ARABIC.match(name))
 
 
 def main(countries: list[str]) -> None:

@@ -83,7 +83,24 @@ def cmd_export(a: argparse.Namespace) -> int:
 
 def cmd_geocode(a: argparse.Namespace) -> int:
     from .gazetteer import default_gazetteer
-    m = default_gazetteer().resolve(a.name, a.hint)
+    from .gazetteer.importers import GazetteerError
+    from .gazetteer.online import from_env
+    g = default_gazetteer()
+    if a.online:
+        g.online = from_env(a.online)
+    if a.batch:
+        from .gazetteer.batch import geocode_batch
+        try:
+            n, ok = geocode_batch(g, a.batch, sys.stdout)
+        except GazetteerError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_FAIL
+        print(f"{n} names, {ok} resolved", file=sys.stderr)
+        return EXIT_OK
+    if not a.name:
+        print("usage: geocode NAME [--hint H] | geocode --batch FILE.csv", file=sys.stderr)
+        return EXIT_USAGE
+    m = g.resolve(a.name, a.hint)
     d = m.as_dict()
     if a.json:
         print(json.dumps(d, ensure_ascii=False, indent=2))
@@ -101,13 +118,78 @@ def cmd_geocode(a: argparse.Namespace) -> int:
 
 def cmd_gazetteer(a: argparse.Namespace) -> int:
     from .gazetteer import default_gazetteer
+    from .gazetteer.download import download, manifest
+    from .gazetteer.importers import GazetteerError, import_file, learn
     from .gazetteer.sources import default_sources, user_home
+    progress = sys.stderr.isatty()
+    try:
+        if a.action == "import":
+            done = [import_file(f, a.alternate_names, a.format, a.country, progress) for f in a.args]
+        elif a.action == "learn":
+            done = [learn(f, progress) for f in a.args]
+        elif a.action == "download":
+            if not a.args or a.args[0] != "geonames":
+                print("usage: gazetteer download geonames SY [IQ TR ...]", file=sys.stderr)
+                return EXIT_USAGE
+            done = download(a.args[1:] or ["SY"], a.base_url, progress)
+        else:
+            done = None
+    except GazetteerError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    if done is not None:
+        for d in done:
+            print(d.summary())
+            for b in d.bad[:10]:
+                print(f"  bad line: {b}", file=sys.stderr)
+        default_gazetteer.cache_clear()
+        return EXIT_OK
     g = default_gazetteer()
     print(f"user data directory: {user_home()}")
     files = dict(default_sources())
     for name, n in g.info().items():
         print(f"  {name:22} {n:7d} places  {files.get(name, '')}")
     print(f"  {'total':22} {len(g.places):7d} places, {len(g.by_key)} name keys")
+    for code, d in manifest().items():
+        print(f"  downloaded {code}.zip {d['fetched']} sha256 {d['sha256'][:16]}... from {d['url']}")
+    return EXIT_OK
+
+
+def cmd_review(a: argparse.Namespace) -> int:
+    """List weak places of a database, or save the analyst's answer for one."""
+    from .gazetteer import default_gazetteer
+    from .gazetteer.importers import GazetteerError
+    from .review import pending, resolve
+    from .store import Store
+    st = Store(a.db)
+    if a.action == "resolve":
+        if not a.name:
+            print("usage: review resolve NAME (--to ID | --lat LAT --lon LON) [--db DB]", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            row, n = resolve(st, a.name, a.to, a.lat, a.lon, a.admin1)
+        except GazetteerError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_FAIL
+        print(f"{a.name} -> {row['lat']}, {row['lon']} ({row['admin1']}) saved as {row['id']}; "
+              f"{n} stored incidents re-geocoded")
+        return EXIT_OK
+    if not st.exists():
+        print(f"error: {a.db}: no such database", file=sys.stderr)
+        return EXIT_FAIL
+    items = pending(st, default_gazetteer(), *([a.low] if a.low is not None else []))
+    for it in items:
+        if a.json:
+            print(json.dumps(it, ensure_ascii=False))
+            continue
+        state = "resolved, score %.1f" % it["score"] if it["resolved"] else "UNRESOLVED"
+        print(f"{it['name']}  ({it['incidents']} incidents, {state})")
+        for c in it["candidates"]:
+            print(f"    {c['id']:22} {c['name']} ({c['admin1'] or c['country']}) {c['lat']:.4f}, "
+                  f"{c['lon']:.4f} score {c['score']} [{c['how']}]")
+    if not a.json:
+        print(f"{len(items)} places to review; fix one with: review resolve NAME --to ID "
+              f"(or --lat LAT --lon LON) --db {a.db}")
     return EXIT_OK
 
 
@@ -162,14 +244,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(fn=cmd_export)
 
     s = sub.add_parser("geocode", help="look a place name up in the gazetteer")
-    s.add_argument("name")
+    s.add_argument("name", nargs="?")
     s.add_argument("--hint", help="governorate or area, e.g. 'southern Idlib'")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", help="CSV with columns name[,hint] ('-': stdin) -> JSON lines")
+    s.add_argument("--online", nargs="?", const="nominatim", metavar="SERVICE",
+                   help="ask a geopy geocoder (default Nominatim) for names nothing local knows")
     s.set_defaults(fn=cmd_geocode)
 
-    s = sub.add_parser("gazetteer", help="gazetteer sources and counts")
-    s.add_argument("action", nargs="?", default="info", choices=["info"])
+    s = sub.add_parser("gazetteer", help="gazetteer sources: info, import, download, learn",
+                       description="info | import FILE... | download geonames SY [IQ ...] | "
+                                   "learn ACLED_OR_UCDP.csv...")
+    s.add_argument("action", nargs="?", default="info", choices=["info", "import", "download", "learn"])
+    s.add_argument("args", nargs="*", help="files (import, learn) or: geonames SY [IQ TR ...]")
+    s.add_argument("--alternate-names", help="GeoNames alternateNamesV2 file (import)")
+    s.add_argument("--format", choices=["geonames", "wof", "ocha"], help="import format (default: sniffed)")
+    s.add_argument("--country", default="SY", help="country of an OCHA file without one (default SY)")
+    s.add_argument("--base-url", help="GeoNames dump URL (default: $SITREP_MAP_GEONAMES_URL or geonames.org)")
     s.set_defaults(fn=cmd_gazetteer)
+
+    s = sub.add_parser("review", help="places to check; 'review resolve NAME --to ID' fixes one")
+    s.add_argument("action", nargs="?", default="list", choices=["list", "resolve"])
+    s.add_argument("name", nargs="?", help="the place as written (resolve)")
+    s.add_argument("--db", default=str(default_db()))
+    s.add_argument("--to", help="gazetteer id of the right place (see 'geocode NAME --json')")
+    s.add_argument("--lat", type=float)
+    s.add_argument("--lon", type=float)
+    s.add_argument("--admin1", help="governorate (default: from the coordinate)")
+    s.add_argument("--low", type=float, help="list resolved matches scoring below this (default 92)")
+    s.add_argument("--json", action="store_true", help="one JSON object per place")
+    s.set_defaults(fn=cmd_review)
 
     s = sub.add_parser("demo", help="build the demo database from the sample reports")
     s.add_argument("--db", default=str(default_db()))

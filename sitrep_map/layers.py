@@ -7,20 +7,18 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import LineString, Point, shape
+from shapely.geometry import LineString, Point
 
 from .gazetteer import Gazetteer, Match
-from .gazetteer.resolver import GOVERNORATES
+from .gazetteer.admin import governorate_shapes
+from .gazetteer.sources import COUNTRY
 from .model import COLUMNS, ParsedIncident, event_id
 
 PRECISION = {"": 1, "near": 2, "area": 2, "outskirts": 2, "countryside": 2, "road": 2, "region": 3}
 RADIUS_KM = {1: 0.0, 2: 5.0, 3: 50.0}   # drawn uncertainty per geo_precision
-COUNTRY = {"SY": ("Syria", "SYR"), "TR": ("Turkey", "TUR"), "IQ": ("Iraq", "IRQ"),
-           "LB": ("Lebanon", "LBN"), "JO": ("Jordan", "JOR"), "IL": ("Israel", "ISR")}
 
 
 @dataclass
@@ -33,12 +31,6 @@ def plain(name: str) -> str:
     """'Tall Abyaḑ' -> 'Tall Abyad' (ayn/hamza marks kept as ')."""
     name = name.replace("\u2018", "'").replace("\u2019", "'").replace("ʿ", "'").replace("ʾ", "'")
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=1)
-def governorate_shapes() -> dict:
-    fc = json.loads(GOVERNORATES.read_text(encoding="utf-8"))
-    return {f["properties"]["name"]: shape(f["geometry"]) for f in fc["features"]}
 
 
 def _confident(m: Match | None) -> bool:
@@ -80,7 +72,6 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer) -> list[Located]:
 
 def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: str) -> list[dict]:
     rows = []
-    gov = governorate_shapes()
     for inc, loc in zip(incidents, located):
         p = inc.place
         query = p.text if p else ""
@@ -100,30 +91,35 @@ def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: 
             "match_score": m.score if m and m.best else None, "place_role": p.role if p else "",
             "geometry_kind": "none", "geometry": None,
         }
-        iso3 = "SYR"
-        if m and m.resolved and m.best:
-            pl = m.best.place
-            prec = PRECISION.get(p.qualifier if p else "", 1)
-            if pl.feature_class == "A":
-                prec = 3
-            geom = Point(pl.lon, pl.lat)
-            kind = "point"
-            lat, lon = pl.lat, pl.lon
-            name = plain(pl.name)
-            r = loc.road
-            if p and p.road_to and r and r.resolved and r.best:
-                geom = LineString([(pl.lon, pl.lat), (r.best.place.lon, r.best.place.lat)])
-                lat, lon = (pl.lat + r.best.place.lat) / 2, (pl.lon + r.best.place.lon) / 2
-                name, kind, prec = f"{plain(pl.name)} - {plain(r.best.place.name)} road", "line", 2
-            elif prec == 3 and pl.admin1 in gov:
-                geom, kind = gov[pl.admin1], "polygon"
-            country, iso3 = COUNTRY.get(pl.country, (pl.country, pl.country))
-            row.update(admin1=pl.admin1, location=name, latitude=round(lat, 5), longitude=round(lon, 5),
-                       geo_precision=prec, resolved=True, country=country, geometry=geom,
-                       geometry_kind=kind)
+        fields, iso3 = place_fields(m, loc.road, p.qualifier if p else "", bool(p and p.road_to))
+        row.update(fields)
+        if fields.get("geometry_kind") == "point" and fields["geo_precision"] == 2:
+            row["notes"] += f" [uncertainty radius {RADIUS_KM[2]:g} km]"
         row["event_id_cnty"] = event_id(report_id, inc.sentence, query, iso3)
         rows.append(row)
     return rows
+
+
+def place_fields(m: Match | None, road: Match | None = None, qualifier: str = "",
+                 is_road: bool = False) -> tuple[dict, str]:
+    """The place columns of a row (admin1, location, lat/lon, precision, geometry ...) and its
+    ISO3 country; ({}, "SYR") when the place is unresolved."""
+    if not (m and m.resolved and m.best):
+        return {}, "SYR"
+    pl = m.best.place
+    prec = 3 if pl.feature_class == "A" else PRECISION.get(qualifier, 1)
+    geom, kind, lat, lon, name = Point(pl.lon, pl.lat), "point", pl.lat, pl.lon, plain(pl.name)
+    if is_road and road and road.resolved and road.best:
+        rp = road.best.place
+        geom = LineString([(pl.lon, pl.lat), (rp.lon, rp.lat)])
+        lat, lon = (pl.lat + rp.lat) / 2, (pl.lon + rp.lon) / 2
+        name, kind, prec = f"{plain(pl.name)} - {plain(rp.name)} road", "line", 2
+    elif prec == 3 and pl.admin1 in governorate_shapes():
+        geom, kind = governorate_shapes()[pl.admin1], "polygon"
+    country, iso3 = COUNTRY.get(pl.country, (pl.country, pl.country))
+    return dict(admin1=pl.admin1, location=name, latitude=round(lat, 5), longitude=round(lon, 5),
+                geo_precision=prec, resolved=True, country=country, geometry=geom, geometry_kind=kind,
+                match_score=m.score), iso3
 
 
 def _notes(inc: ParsedIncident) -> str:

@@ -15,6 +15,9 @@ BUNDLED = REPO / "data" / "gazetteer"
 
 FIELDS = ["id", "name", "asciiname", "alternate_names", "lat", "lon", "feature_class",
           "feature_code", "country", "admin1", "admin2", "population", "source"]
+# ISO 3166 alpha-2 -> (name, alpha-3), for the countries around the theatre
+COUNTRY = {"SY": ("Syria", "SYR"), "TR": ("Turkey", "TUR"), "IQ": ("Iraq", "IRQ"),
+           "LB": ("Lebanon", "LBN"), "JO": ("Jordan", "JOR"), "IL": ("Israel", "ISR")}
 
 
 def user_home() -> Path:
