@@ -293,6 +293,15 @@ def looks_english(text: str, sample: int = 400) -> bool:
     return len(words) < 30 or sum(w in ENGLISH for w in words) / len(words) >= 0.08
 
 
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def background(text: str, report: dt.date) -> str | None:
+    """A sentence dated only to earlier years is history ("... rose up in 2011"), not news."""
+    years = [int(y) for y in YEAR.findall(text)]
+    return f"in {max(years)}" if years and max(years) < report.year else None
+
+
 def skipped(text: str, scope: str) -> str | None:
     m = skip_pattern(scope).search(text)
     return m.group(0) if m else None
@@ -332,7 +341,7 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         rules = candidates(s, seg.kind)
         if not rules and not (current and CONTINUES.search(s)):
             continue  # nothing here an incident could come from
-        why = skipped(s, seg.kind)
+        why = skipped(s, seg.kind) or background(s, date)
         if why:
             result.notes.append(f"skipped ({why!r}): {s[:90]}")
             continue
@@ -410,6 +419,8 @@ def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMent
     actor2 = a2[2] if a2 else None
     inter2 = a2[3] if a2 else None
     etype, sub = rule.event_type, rule.sub_event_type
+    if rule.rule == "attack" and actor2 and actor2.startswith("Civilians"):
+        etype, sub = "Violence against civilians", "Attack"  # an attack on civilians is not a battle
     if actor1 is None and etype in ("Explosions/Remote violence", "Violence against civilians", "Battles"):
         actor1, inter1 = "Unidentified Armed Group (Syria)", "Political militia"
     if actor1 == "Civilians (Syria)" and etype != "Protests":
