@@ -13,6 +13,7 @@ import pyogrio
 
 from .model import ACLED_ORDER, COLUMNS, disorder_type
 
+LIST_SPLIT = 0.64   # share of the image width for the map when the incident list is beside it
 FORMATS = ("geojson", "csv", "gpkg", "png", "svg", "pdf", "html")
 
 
@@ -52,7 +53,7 @@ def geojson_text(gdf: gpd.GeoDataFrame) -> str:
     return json.dumps(fc, ensure_ascii=False)
 
 
-def write(gdf: gpd.GeoDataFrame, fmt: str, out: Path, title: str) -> Path:
+def write(gdf: gpd.GeoDataFrame, fmt: str, out: Path, title: str, incident_list: bool = False) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -65,7 +66,7 @@ def write(gdf: gpd.GeoDataFrame, fmt: str, out: Path, title: str) -> Path:
         pyogrio.write_dataframe(gdf[list(COLUMNS) + ["geometry"]], tmp, layer="incidents",
                                 geometry_type="Unknown", promote_to_multi=False)
     elif fmt in ("png", "svg", "pdf"):
-        tmp.write_bytes(image_bytes(gdf, title, fmt))
+        tmp.write_bytes(image_bytes(gdf, title, fmt, incident_list=incident_list))
     elif fmt == "html":
         tmp.write_text(html_text(gdf, title), encoding="utf-8")
     else:
@@ -84,12 +85,18 @@ def html_text(gdf: gpd.GeoDataFrame, title: str) -> str:
 
 
 def image_bytes(gdf: gpd.GeoDataFrame, title: str, fmt: str = "png", width: int = 1400,
-                height: int = 1000) -> bytes:
-    """A static snapshot through kaleido and the system's Chromium (offline)."""
-    from .dashboard.figure import figure, fit_zoom
+                height: int = 1000, incident_list: bool = False) -> bytes:
+    """A static snapshot through kaleido and the system's Chromium (offline): legend, scale bar,
+    attribution, and optionally the incident list beside the map."""
+    from .dashboard.figure import add_incident_list, add_scale_bar, figure, fit_zoom
     import plotly.io as pio
     _find_chromium()
-    fig = figure(gdf, title, inline=True, labels=False, height=height, zoom=fit_zoom(width, height - 40))
+    map_width = int(width * LIST_SPLIT) if incident_list else width
+    zoom = fit_zoom(map_width, height - 40)
+    fig = figure(gdf, title, inline=True, labels=False, height=height, zoom=zoom)
+    add_scale_bar(fig, zoom, map_width, width)
+    if incident_list:
+        add_incident_list(fig, gdf, LIST_SPLIT)
     try:
         return pio.to_image(fig, format=fmt, width=width, height=height)
     except Exception as e:

@@ -1,6 +1,10 @@
 """End to end in headless Chromium: the dashboard over real HTTP on loopback, with MapLibre
 drawing the markers. We assert on what MapLibre rendered and on every request the page made."""
-from urllib.parse import urlparse
+import csv
+import datetime as dt
+import json
+import subprocess
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -29,9 +33,9 @@ def hex_rgb(h):
 
 
 def wait_counts(page, want_total, timeout=15000):
-    page.wait_for_function(f"() => {{ const r = ({RENDERED})(); return r && "
-                           f"Object.values(r).reduce((a, b) => a + b, 0) === {want_total}; }}", timeout=timeout)
-    return page.evaluate(RENDERED)
+    handle = page.wait_for_function(f"() => {{ const r = ({RENDERED})(); return r && Object.values(r)"
+                                    f".reduce((a, b) => a + b, 0) === {want_total} && r; }}", timeout=timeout)
+    return handle.json_value()  # the counts that matched (the map may be mid-update a moment later)
 
 
 @pytest.fixture()
@@ -53,74 +57,190 @@ def expected(demo_db, day, types=None):
     return gdf[gdf["resolved"]]
 
 
-def test_open_scrub_filter_click_export(page, demo_db, live_app, tmp_path):
+def minus(iso, n):
+    return (dt.date.fromisoformat(iso) - dt.timedelta(days=n)).isoformat()
+
+
+def day_label(page, iso):
+    page.wait_for_function(f"() => (document.querySelector('#day-label')?.innerText || '').startsWith('{iso}')")
+
+
+def no_outside_requests(page, live_app):
+    host = urlparse(live_app).netloc
+    outside = [u for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+               and urlparse(u).netloc != host]
+    assert outside == []
+    assert page.errors == []
+
+
+def marker_xy(page, lon, lat):
+    return page.evaluate("""([lon, lat]) => { const gd = document.querySelector('#map .js-plotly-plot');
+        const m = gd._fullLayout.map._subplot.map; const p = m.project([lon, lat]);
+        const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""", [lon, lat])
+
+
+def test_scrub_filter_click_details(page, demo_db, live_app):
     colors = {t: hex_rgb(c) for t, c in event_colors().items()}
     days = sorted(Store(demo_db).incidents()["event_date"].unique())
-    # opens on the last day, with that day's incidents drawn
-    page.wait_for_function(f"() => document.querySelector('#day-label').innerText.startsWith('{days[-1]}')")
+    # opens on the last day, with that day's incidents drawn; dates shown as dates
+    day_label(page, days[-1])
     last = expected(demo_db, days[-1])
     counts = wait_counts(page, len(last))
     for etype, n in last["event_type"].value_counts().items():
         assert counts.get(colors[etype]) == n, (etype, counts)
+    assert days[0] in page.inner_text("#day")  # slider marks are dates
 
-    # the slider steps back a day with the keyboard: the map shows that day's update
-    page.focus("#day [role=slider]")
+    # the arrow key steps back a day from anywhere on the page (not only the focused slider)
+    page.click("header h1")
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function(f"() => document.querySelector('#day-label').innerText.startsWith('{days[-2]}')")
+    day_label(page, days[-2])
     prev = expected(demo_db, days[-2])
     counts = wait_counts(page, len(prev))
-    assert sum(counts.values()) == len(prev) != len(last) or set(prev["event_id_cnty"]) != set(last["event_id_cnty"])
+    assert set(prev["event_id_cnty"]) != set(last["event_id_cnty"])
+    assert f"date={days[-2]}" in page.url
 
-    # un-ticking a type removes exactly its markers
+    # the window choice: last 7 days draws every incident of those days
+    page.locator("#window label", has_text="last 7 days").click()
+    week = select(Store(demo_db).incidents(), start=minus(days[-2], 6), end=days[-2])
+    wait_counts(page, int(week["resolved"].sum()))
+
+    # back to the day; un-ticking a type removes exactly its markers; counts shown per value
+    page.locator("#window label", has_text="the day").click()
+    wait_counts(page, len(prev))
     etype = prev["event_type"].value_counts().index[0]
-    page.get_by_role("checkbox", name=etype).uncheck() if page.get_by_role("checkbox", name=etype).count() \
-        else page.locator(".types label", has_text=etype).click()
+    n_type = int((select(Store(demo_db).incidents(), date=days[-2])["event_type"] == etype).sum())
+    box = page.locator("#types label", has_text=etype)
+    assert f"({n_type})" in box.inner_text()
+    box.click()
     counts = wait_counts(page, int((prev["event_type"] != etype).sum()))
     assert colors[etype] not in counts
 
-    # clicking a marker opens its card
+    # clicking a marker opens its card, with the source sentence marked inside its report
     row = prev[prev["event_type"] != etype].iloc[0]
-    xy = page.evaluate("""([lon, lat]) => { const gd = document.querySelector('#map .js-plotly-plot');
-        const m = gd._fullLayout.map._subplot.map; const p = m.project([lon, lat]);
-        const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
-                      [float(row["longitude"]), float(row["latitude"])])
-    page.mouse.click(xy[0], xy[1])
-    page.wait_for_function("() => document.querySelector('#card dl') !== null", timeout=10000)
+    page.mouse.click(*marker_xy(page, float(row["longitude"]), float(row["latitude"])))
+    page.wait_for_selector("#card dl", timeout=10000)
     card = page.inner_text("#card")
-    assert row["sub_event_type"] in card or any(
-        r in card for r in prev["sub_event_type"])  # overlapping markers: one of this day's
+    shown = prev[prev["event_type"] != etype]
+    hit = shown[shown["sub_event_type"].apply(lambda s: s in card)]
+    assert len(hit), card
+    mark = page.inner_text("#card mark")
+    assert mark in set(shown["source_sentence"])
+    assert len(page.inner_text("#card .report")) > len(mark) + 100  # the whole report around it
 
-    # PNG snapshot, made in the browser by Plotly: not blank, markers in it
-    with page.expect_download(timeout=30000) as dl:
-        page.click("#btn-png")
-    png = tmp_path / "snap.png"
-    dl.value.save_as(png)
-    assert dl.value.suggested_filename == f"situation-{days[-2]}.png"
+    # the table lists the incidents in view; a row click flies the map there and opens its card
+    page.wait_for_selector("#table td")
+    n_rows = page.locator("#table tbody tr").count() - 1  # header row
+    assert n_rows == len(select(Store(demo_db).incidents(), date=days[-2]).query("event_type != @etype"))
+    cell = page.locator("#table td[data-dash-column=location]").first
+    place = cell.inner_text()
+    cell.click()
+    page.wait_for_function(f"() => document.querySelector('#card').innerText.includes({place!r})")
+    no_outside_requests(page, live_app)
+
+
+def test_play_and_timeline_brush(page, demo_db, live_app):
+    days = sorted(Store(demo_db).incidents()["event_date"].unique())
+    page.goto(f"{live_app}/?date={days[0]}")
+    day_label(page, days[0])
+    page.click("#play")
+    # it steps forward by itself (under load a step may be skipped: the label shows the newest)
+    page.wait_for_function(f"() => (document.querySelector('#day-label')?.innerText || '').slice(0, 10) > '{days[1]}'")
+    page.click("#play")
+    assert "Play" in page.inner_text("#play")
+    # brushing the timeline sets a range: window 'since' from the brush start
+    box = page.locator("#timeline .nsewdrag").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.1, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("() => location.search.includes('window=since')")
+    q = parse_qs(urlparse(page.url).query)
+    lo, hi = q["since"][0], q["date"][0]
+    assert days[0] <= lo < hi <= days[-1]
+    day_label(page, f"from {lo} to {hi}")
+    span = select(Store(demo_db).incidents(), start=lo, end=hi)
+    wait_counts(page, int(span["resolved"].sum()))
+    no_outside_requests(page, live_app)
+
+
+def test_url_round_trip_and_back(page, demo_db, live_app):
+    gdf = Store(demo_db).incidents()
+    days = sorted(gdf["event_date"].unique())
+    gov = gdf[gdf["resolved"]]["admin1"].value_counts().index[0]
+    url = f"{live_app}/?date={days[-1]}&window=7&gov={gov}&view=35.0000,38.5000,6.00"
+    page.goto(url)
+    week = minus(days[-1], 6)
+    day_label(page, f"from {week} to {days[-1]}")
+    want = select(gdf, start=week, end=days[-1])
+    want = want[want["admin1"] == gov]
+    wait_counts(page, int(want["resolved"].sum()))
+    assert gov in page.inner_text("#govs")
+    center = page.evaluate("""() => { const m = document.querySelector('#map .js-plotly-plot')
+        ._fullLayout.map._subplot.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }""")
+    assert center == pytest.approx([35.0, 38.5, 6.0], abs=0.01)
+    # a change makes a new URL; back restores the previous view exactly
+    page.locator("#window label", has_text="the day").click()
+    day_label(page, days[-1])
+    page.wait_for_function("() => !location.search.includes('window=')")
+    page.go_back()
+    day_label(page, f"from {week} to {days[-1]}")
+    wait_counts(page, int(want["resolved"].sum()))
+    assert "window=7" in page.url and f"gov={gov}".replace(" ", "+") in page.url
+    no_outside_requests(page, live_app)
+
+
+def download(page, button, tmp_path):
+    with page.expect_download(timeout=60000) as dl:
+        page.click(button)
+    out = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(out)
+    return out
+
+
+def test_exports_of_the_view(page, demo_db, live_app, tmp_path):
+    gdf = Store(demo_db).incidents()
+    days = sorted(gdf["event_date"].unique())
+    page.goto(f"{live_app}/?date={days[-2]}")
+    prev = expected(demo_db, days[-2])
+    wait_counts(page, len(prev))
+    title = f"Situation in Syria on {days[-2]}"
+
+    # PNG, made in the browser by Plotly: not blank, markers in it
+    png = download(page, "#btn-png", tmp_path)
+    assert png.name == f"situation-{days[-2]}.png"
     from PIL import Image
     img = Image.open(png).convert("RGB")
     cols = img.getcolors(maxcolors=1 << 22)
     assert img.size == (1400, 1000) and len(cols) > 100
     from sitrep_map.dashboard.figure import OPACITY
-    shown = prev[prev["event_type"] != etype]["event_type"].iloc[0]
+    shown = prev["event_type"].iloc[0]
     rgb = [int(event_colors()[shown][i:i + 2], 16) for i in (1, 3, 5)]
     land = (251, 250, 246)  # governorate fill under the markers
     want = [c * OPACITY + w * (1 - OPACITY) for c, w in zip(rgb, land)]
     near = sum(n for n, px in cols if all(abs(a - b) < 20 for a, b in zip(px, want)))
     assert near > 40, f"{shown} markers missing from the snapshot"
 
-    # standalone HTML of the same view
-    with page.expect_download(timeout=30000) as dl:
-        page.click("#btn-html")
-    html = tmp_path / "snap.html"
-    dl.value.save_as(html)
-    assert f"Situation on {days[-2]}" in html.read_text()
+    # GeoJSON, CSV and GeoPackage hold exactly the incidents of the view
+    day = select(gdf, date=days[-2])
+    fc = json.loads(download(page, "#btn-geojson", tmp_path).read_text())
+    assert sorted(f["properties"]["event_id_cnty"] for f in fc["features"]) == sorted(day["event_id_cnty"])
+    rows = list(csv.reader(download(page, "#btn-csv", tmp_path).open()))
+    from sitrep_map.model import ACLED_ORDER
+    assert rows[0][:len(ACLED_ORDER)] == ACLED_ORDER and len(rows) == len(day) + 1
+    assert sorted(Store(download(page, "#btn-gpkg", tmp_path)).event_ids()) == sorted(day["event_id_cnty"])
 
-    # nothing was requested from any host but ours, and no page errors
-    host = urlparse(live_app).netloc
-    outside = [u for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-               and urlparse(u).netloc != host]
-    assert outside == []
-    assert page.errors == []
+    # SVG and PDF through kaleido, with the title; the list beside the map on request
+    assert title in download(page, "#btn-svg", tmp_path).read_text()
+    page.locator("#with-list label").click()
+    pdf = download(page, "#btn-pdf", tmp_path)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert title in text and day[day["resolved"]]["location"].iloc[0] in text
+
+    # standalone HTML of the same view
+    assert title in download(page, "#btn-html", tmp_path).read_text()
+    no_outside_requests(page, live_app)
 
 
 def test_exported_html_draws_offline(browser, tmp_path, demo_db):

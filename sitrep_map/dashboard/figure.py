@@ -10,6 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..model import event_colors, taxonomy
+from _plotly_utils.utils import to_typed_array_spec as typed
+
 from .style import ATTRIBUTION, basemap_style
 
 OPACITY = 0.9
@@ -25,8 +27,9 @@ def fit_zoom(width: int, height: int) -> float:
     return round(float(np.log2(min(lon_px, lat_px))), 2)
 
 
-def marker_size(fatalities: pd.Series) -> np.ndarray:
-    return (10 + 3 * np.sqrt(fatalities.fillna(0).clip(0, 400).to_numpy(dtype="float32"))).astype("float32")
+def marker_size(fatalities) -> np.ndarray:
+    f = np.nan_to_num(np.asarray(fatalities, dtype="float32"))
+    return (10 + 3 * np.sqrt(np.clip(f, 0, 400))).astype("float32")
 
 
 def _hover(df: pd.DataFrame) -> list[str]:
@@ -55,7 +58,7 @@ def _points(trace_cls, etype: str, color: str, part: pd.DataFrame):
     return trace_cls(
         lat=part["latitude"].to_numpy("float32"), lon=part["longitude"].to_numpy("float32"),
         mode="markers", name=f"{etype} ({len(part)})", legendgroup=etype,
-        marker={"size": marker_size(part["fatalities"]), "color": color, "opacity": OPACITY},
+        marker={"size": marker_size(part["fatalities"].to_numpy("float32", na_value=0)), "color": color, "opacity": OPACITY},
         customdata=part["event_id_cnty"].to_numpy(), hovertext=_hover(part), hoverinfo="text")
 
 
@@ -75,8 +78,8 @@ def _lines(geoms) -> tuple[list, list]:
     return lat, lon
 
 
-def _layout(fig: go.Figure, title: str, uirevision: str, height: int | None) -> go.Figure:
-    fig.update_layout(
+def layout_dict(title: str, uirevision: str, height: int | None) -> dict:
+    return dict(
         margin={"l": 0, "r": 0, "t": 40, "b": 0}, uirevision=uirevision, height=height,
         title={"text": title, "x": 0.01, "y": 0.985, "font": {"size": 18}},
         legend={"x": 0.01, "y": 0.02, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)",
@@ -86,6 +89,10 @@ def _layout(fig: go.Figure, title: str, uirevision: str, height: int | None) -> 
                       "font": {"size": 10, "color": "#444"}, "bgcolor": "rgba(255,255,255,0.75)"}],
         template={}, paper_bgcolor="white", showlegend=True,
     )
+
+
+def _layout(fig: go.Figure, title: str, uirevision: str, height: int | None) -> go.Figure:
+    fig.update_layout(**layout_dict(title, uirevision, height))
     return fig
 
 
@@ -132,3 +139,112 @@ def figure_geo(df: pd.DataFrame, title: str, height: int | None = None) -> go.Fi
                     lonaxis_range=[CENTER["lon"] - SYRIA_SPAN[0] / 2, CENTER["lon"] + SYRIA_SPAN[0] / 2],
                     lataxis_range=[CENTER["lat"] - SYRIA_SPAN[1] / 2, CENTER["lat"] + SYRIA_SPAN[1] / 2])
     return _layout(fig, title, "keep", height)
+
+
+# -- the live map: fixed traces (points + outlines per type) fed from columnar arrays ------------
+AGGREGATE_AT = 5000      # more incidents than this in view: draw grid cells, not points
+OUTLINES_AT = 1500       # draw precision outlines (radius, governorate, road) up to this many
+RING = np.linspace(0, 2 * np.pi, 25, dtype="float32")
+ONLINE = "open-street-map"   # opt-in online tiles
+
+
+def _ring(lat: float, lon: float, km: float) -> tuple[list, list]:
+    dlat = km / 111.0
+    dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
+    return (lat + dlat * np.sin(RING)).round(4).tolist() + [None], (lon + dlon * np.cos(RING)).round(4).tolist() + [None]
+
+
+def outlines(inc, rows: np.ndarray) -> tuple[list, list]:
+    """Precision drawn: a radius for geo_precision 2, the geometry for roads and governorates."""
+    from ..layers import RADIUS_KM
+    lat, lon = [], []
+    geoms = inc.frame.geometry
+    for r in rows[(inc.precision[rows] >= 2) & inc.resolved[rows]]:
+        if inc.kind[r] == "point":
+            a, b = _ring(float(inc.lat[r]), float(inc.lon[r]), RADIUS_KM[2])
+        else:
+            a, b = _lines([geoms.iloc[r]])
+        lat += a
+        lon += b
+    return lat, lon
+
+
+def _hovertext(inc, rows: np.ndarray) -> list[str]:
+    loc, sub = (inc.names[c][inc.codes[c][rows]] for c in ("location", "sub_event_type"))
+    day = (np.datetime64("1970-01-01") + inc.day[rows].astype("timedelta64[D]")).astype(str)
+    return [f"<b>{html.escape(a)}</b> · {d}<br>{html.escape(b)}<br>{k} killed"
+            for a, b, d, k in zip(loc, sub, day, inc.fatalities[rows])]
+
+
+def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None, online: bool = False,
+                uirevision: str = "keep") -> tuple[dict, bool]:
+    """The dashboard map of ``rows`` (row numbers into inc.frame); returns (figure, aggregated).
+    A plain dict with typed arrays: go.Figure's validation would cost more than the data."""
+    colors = event_colors()
+    rows = rows[inc.resolved[rows]]
+    aggregated = len(rows) > AGGREGATE_AT
+    types = inc.codes["event_type"][rows]
+    if aggregated:
+        t_cell, clat, clon, count = inc.cells(rows)
+    else:
+        hover = np.array(_hovertext(inc, rows), dtype=object)
+    traces = []
+    for code, etype in enumerate(taxonomy()):
+        if aggregated:
+            k = t_cell == code
+            lat, lon, n = clat[k], clon[k], int(count[k].sum())
+            size = np.clip(6 + 3 * np.sqrt(count[k]), 6, 40).astype("float32")
+            extra = {"hovertext": [f"{c} incidents" for c in count[k]], "customdata": [-1] * int(k.sum())}
+            lines = ([], [])
+        else:
+            k = types == code
+            part = rows[k]
+            lat, lon, n = inc.lat[part], inc.lon[part], len(part)
+            size = marker_size(inc.fatalities[part])
+            # a plain list: Dash drops typed-array customdata from clickData
+            extra = {"hovertext": hover[k].tolist(), "customdata": part.tolist()}
+            lines = outlines(inc, part) if len(rows) <= OUTLINES_AT else ([], [])
+        traces.append({"type": "scattermap", "lat": typed(lat), "lon": typed(lon), "mode": "markers",
+                       "name": f"{etype} ({n:,})", "legendgroup": etype, "hoverinfo": "text",
+                       "marker": {"size": typed(size), "color": colors[etype], "opacity": OPACITY},
+                       "visible": True if n else "legendonly", **extra})
+        traces.append({"type": "scattermap", "lat": lines[0], "lon": lines[1], "mode": "lines",
+                       "legendgroup": etype, "showlegend": False, "hoverinfo": "skip", "opacity": 0.6,
+                       "line": {"color": colors[etype], "width": 2}})
+    view = view or {}
+    layout = layout_dict(title, uirevision, None)
+    layout["map"] = {"style": ONLINE if online else basemap_style(),
+                     "center": {"lat": view.get("lat", CENTER["lat"]), "lon": view.get("lon", CENTER["lon"])},
+                     "zoom": view.get("zoom", ZOOM)}
+    return {"data": traces, "layout": layout}, aggregated
+
+
+# -- static snapshot extras ----------------------------------------------------------------------
+SCALE_KM = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+
+
+def add_scale_bar(fig: go.Figure, zoom: float, map_px: int, paper_px: int) -> None:
+    """A scale bar at the bottom of a map ``map_px`` wide in a figure ``paper_px`` wide
+    (MapLibre: 512 px tiles)."""
+    lat = fig.layout.map.center.lat or CENTER["lat"]
+    km_per_px = 40075.0 * np.cos(np.radians(lat)) / (512 * 2 ** zoom)
+    km = max([k for k in SCALE_KM if k / km_per_px <= map_px * 0.15] or [SCALE_KM[0]])
+    frac = km / km_per_px / paper_px
+    x0, y0 = 0.25 * map_px / paper_px, 0.03
+    fig.add_shape(type="line", xref="paper", yref="paper", x0=x0, x1=x0 + frac, y0=y0, y1=y0,
+                  line={"color": "#222", "width": 3})
+    fig.add_annotation(text=f"{km} km", x=x0 + frac / 2, y=y0, xref="paper", yref="paper", yanchor="bottom",
+                       showarrow=False, font={"size": 12, "color": "#222"}, bgcolor="rgba(255,255,255,0.75)")
+
+
+def add_incident_list(fig: go.Figure, df: pd.DataFrame, split: float, rows: int = 40) -> None:
+    """The incidents as a table beside the map (the map keeps the left ``split`` of the width)."""
+    df = df.sort_values(["event_date", "fatalities"], ascending=[True, False]).head(rows)
+    fig.update_layout(map={"domain": {"x": [0, split - 0.01], "y": [0, 1]}},
+                      legend={"x": 0.01, "y": 0.02})
+    fig.add_trace(go.Table(
+        domain={"x": [split, 1], "y": [0, 0.94]}, columnwidth=[70, 150, 110, 40],
+        header={"values": ["Date", "Type", "Place", "Killed"], "align": "left",
+                "fill": {"color": "#2f2c28"}, "font": {"color": "white", "size": 11}},
+        cells={"values": [df["event_date"], df["sub_event_type"], df["location"], df["fatalities"]],
+               "align": "left", "font": {"size": 10}, "height": 20}))

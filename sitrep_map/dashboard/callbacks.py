@@ -1,0 +1,217 @@
+"""Server callbacks: URL <-> controls, the map, counts and table, details, exports."""
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import dash
+import pandas as pd
+from dash import ALL, Input, Output, State, ctx, dcc, html
+
+from ..model import event_colors, taxonomy
+from .data import Incidents, day_number, iso_day
+from .figure import live_figure
+from .layout import EXPORTS, TABLE_COLUMNS
+from .state import CONTROLS, describe, from_search, query, to_search
+
+TABLE_ROWS = 500
+UNRESOLVED_ROWS = 100
+CONTROL_INPUTS = [Input(cid, "date" if cid == "since" else "value") for cid in CONTROLS]
+CONTROL_OUTPUTS = [Output(cid, "date" if cid == "since" else "value") for cid in CONTROLS]
+
+
+def _values(args) -> dict:
+    return dict(zip(CONTROLS, args))
+
+
+def _view(relayout: dict | None) -> dict | None:
+    try:
+        c = relayout["map.center"]
+        return {"lat": c["lat"], "lon": c["lon"], "zoom": relayout["map.zoom"]}
+    except (TypeError, KeyError):
+        return None
+
+
+def _brush(selected: dict | None, relayout: dict | None) -> tuple[str, str] | None:
+    """The date range brushed on the timeline (box select or x zoom)."""
+    try:
+        if ctx.triggered_id == "timeline" and "selectedData" in ctx.triggered[0]["prop_id"]:
+            a, b = selected["range"]["x"]
+        else:
+            a, b = relayout["xaxis.range[0]"], relayout["xaxis.range[1]"]
+    except (TypeError, KeyError):
+        return None
+    return str(a)[:10], str(b)[:10]
+
+
+def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
+    all_types = list(taxonomy())
+    first, last = inc.first_day, inc.last_day
+
+    @app.callback(Output("url", "search"), *CONTROL_OUTPUTS, Output("view", "data"),
+                  Input("url", "search"), *CONTROL_INPUTS, Input("map", "relayoutData"),
+                  Input("timeline", "selectedData"), Input("timeline", "relayoutData"),
+                  State("url", "search"))
+    def sync(search, *args):
+        """One owner for the URL and the controls: the URL sets the controls (on load and on the
+        back button); a control, a map move or a brush on the timeline sets the URL."""
+        values = _values(args[:len(CONTROLS)])
+        map_relayout, selected, tl_relayout, current = args[len(CONTROLS):]
+        keep = [dash.no_update] * len(CONTROLS)
+        trig = ctx.triggered_id
+        if trig in (None, "url"):
+            values, view = from_search(search, last, all_types)
+            values["day"] = min(max(values["day"], first), last)
+            return dash.no_update, *[values[c] for c in CONTROLS], {**(view or {}), "n": time.time()}
+        in_url, view = from_search(current, last, all_types)
+        if trig == "map":  # only the view changes: the controls may not have caught up with the URL yet
+            moved = _view(map_relayout)
+            new = to_search(in_url, moved, all_types) if moved else current
+            return (new if new != current else dash.no_update), *keep, dash.no_update
+        elif trig == "timeline":
+            span = _brush(selected, tl_relayout)
+            if span is None:
+                return dash.no_update, *keep, dash.no_update
+            a, b = sorted(min(max(day_number(x), first), last) for x in span)
+            values = {**in_url, "window": "since", "since": iso_day(a), "day": b}
+            new = to_search(values, view, all_types)
+            return new, *[values[c] if c in ("window", "since", "day") else dash.no_update
+                          for c in CONTROLS], dash.no_update
+        # only the controls that changed go into the URL: the others may still be catching up with it
+        changed = {c: values[c] for c in {t["prop_id"].split(".")[0] for t in ctx.triggered} if c in CONTROLS}
+        new = to_search({**in_url, **changed}, view, all_types)
+        return (new if new != current else dash.no_update), *keep, dash.no_update
+
+    @app.callback(Output("map", "figure"), Output("day-label", "children"), Output("query", "data"),
+                  Input("day", "drag_value"), *CONTROL_INPUTS, Input("view", "data"))
+    def draw(drag, *args):
+        """The hot path: the slider scrubs on drag_value, everything else on value."""
+        values = _values(args[:len(CONTROLS)])
+        if ctx.triggered_id == "day" and "drag_value" in ctx.triggered[0]["prop_id"] and drag is not None:
+            values["day"] = drag
+        view = args[-1] or {}
+        if values["day"] is None:
+            return dash.no_update, dash.no_update, dash.no_update
+        q = query(values)
+        rows = inc.rows(q)
+        area, when = describe(q)
+        fig, aggregated = live_figure(inc, rows, f"Situation in {area} {when}", view=view,
+                                      online=values["basemap"] == "online", uirevision=str(view.get("n", "")))
+        shown = int(inc.resolved[rows].sum())
+        label = [html.B(when.split(" ", 1)[1] if q.span()[0] == q.span()[1] else when),
+                 f" · {shown:,} on the map", f" · {len(rows) - shown:,} unresolved" if len(rows) > shown else "",
+                 " · aggregated in 0.1° cells" if aggregated else ""]
+        return fig, label, {**values, "area": area, "when": when}
+
+    @app.callback(Output("types", "options"), Output("subs", "options"), Output("actors", "options"),
+                  Output("govs", "options"), Output("places", "options"), Output("table", "data"),
+                  Output("table-title", "children"), Output("unresolved", "children"),
+                  Output("unresolved-title", "children"), Output("timeline", "figure"),
+                  Input("query", "data"))
+    def side(values):
+        if not values:
+            raise dash.exceptions.PreventUpdate
+        q = query(values)
+        colors = event_colors()
+        n = {col: inc.counts(q, col) for col in ("event_type", "sub_event_type", "actor", "admin1", "resolved")}
+        types = [{"label": html.Span([html.Span(className="swatch", style={"background": colors[t]}),
+                                      f"{t} ({n['event_type'].get(t, 0):,})"]), "value": t} for t in all_types]
+        opts = [[{"label": f"{k} ({v:,})", "value": k} for k, v in sorted(n[col].items(), key=lambda kv: -kv[1])]
+                for col in ("sub_event_type", "actor", "admin1")]
+        r = n["resolved"]
+        places = [{"label": f"all ({r['resolved'] + r['unresolved']:,})", "value": "all"},
+                  {"label": f"resolved ({r['resolved']:,})", "value": "resolved"},
+                  {"label": f"unresolved ({r['unresolved']:,})", "value": "unresolved"}]
+        rows = inc.rows(q)
+        f = inc.frame
+        shown = rows[-TABLE_ROWS:][::-1]
+        table = f.iloc[shown][[c for c, _ in TABLE_COLUMNS]].assign(
+            row=shown, lat=inc.lat[shown].astype(float), lon=inc.lon[shown].astype(float))
+        table = table.astype(object).where(table.notna(), None).to_dict("records")
+        missing = rows[~inc.resolved[rows]]
+        items = [html.Li([html.B(f.at[i, "place_query"] or "(no place named)"),
+                          f" · {f.at[i, 'event_date']} · {f.at[i, 'sub_event_type']}",
+                          html.Div(f.at[i, "source_sentence"], className="sentence")])
+                 for i in missing[:UNRESOLVED_ROWS]]
+        lo, hi = q.span()
+        tl = dash.Patch()
+        tl["layout"]["shapes"][0].update({"x0": iso_day(lo) + " 00:00", "x1": iso_day(hi) + " 23:59"})
+        return (types, *opts, places, table,
+                f"Incidents in view ({len(rows):,}{', newest ' + str(TABLE_ROWS) if len(rows) > TABLE_ROWS else ''})",
+                items or [html.Li("none", className="none")], f"Unresolved places ({len(missing):,})", tl)
+
+    @app.callback(Output("card", "children"), Input("map", "clickData"), Input("table", "active_cell"),
+                  State("table", "derived_viewport_data"), prevent_initial_call=True)
+    def show(click, cell, page):
+        try:
+            if ctx.triggered_id == "map":
+                row = int(click["points"][0]["customdata"])
+            else:
+                row = int(page[cell["row"]]["row"])
+        except (TypeError, KeyError, IndexError, ValueError):
+            return dash.no_update
+        if row < 0 or row >= len(inc):
+            return "An aggregated cell: zoom in or narrow the window to see single incidents."
+        return card(inc.frame.iloc[row], reports)
+
+    @app.callback(Output("download", "data"), Output("export-msg", "children"),
+                  *[Input(f"btn-{fmt}", "n_clicks") for fmt, _ in EXPORTS if fmt != "png"],
+                  State("query", "data"), State("with-list", "value"), prevent_initial_call=True)
+    def download(*args):
+        values, with_list = args[-2:]
+        fmt = ctx.triggered_id.removeprefix("btn-")
+        from ..export import write
+        q = query(values)
+        sub = inc.frame.iloc[inc.rows(q)]
+        title = f"Situation in {values['area']} {values['when']}"
+        name = "situation-" + "-".join(values["when"].split()[1::2]) + f".{fmt}"
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                out = write(sub, fmt, Path(tmp) / name, title, incident_list="list" in (with_list or []))
+            except Exception as e:  # the message goes to the page, not a stack trace
+                return dash.no_update, f"{fmt.upper()} export failed: {e}"
+            return dcc.send_bytes(out.read_bytes(), name), f"{name}: {len(sub):,} incidents"
+
+    app.clientside_callback(
+        """function(n, values) {
+            if (!n || !values) { return window.dash_clientside.no_update; }
+            const gd = document.querySelector('#map .js-plotly-plot');
+            const name = 'situation-' + values.when.split(' ').filter((w, i) => i % 2).join('-');
+            Plotly.downloadImage(gd, {format: 'png', width: 1400, height: 1000, filename: name});
+            return '';
+        }""",
+        Output("btn-png", "title"), Input("btn-png", "n_clicks"), State("query", "data"),
+        prevent_initial_call=True)
+    app.clientside_callback("window.sitrep.play", Output("tick", "disabled"), Output("play", "children"),
+                            Input("play", "n_clicks"), State("tick", "disabled"), prevent_initial_call=True)
+    app.clientside_callback("window.sitrep.tick", Output("day", "value"), Input("tick", "n_intervals"),
+                            State("day", "value"), State("day", "max"), prevent_initial_call=True)
+    app.clientside_callback("function(ms) { return ms; }", Output("tick", "interval"), Input("speed", "value"))
+    app.clientside_callback("window.sitrep.flyTo", Output("table", "style_data_conditional"),
+                            Input("table", "active_cell"), State("table", "derived_viewport_data"),
+                            prevent_initial_call=True)
+
+
+def card(row: pd.Series, reports: dict[str, str]) -> list:
+    wounded = "not stated" if pd.isna(row["wounded"]) else int(row["wounded"])
+    equipment = ", ".join(f"{e['count']} {e['item']} {e['state']}" for e in json.loads(row["equipment"])) \
+        if row["equipment"] else "none stated"
+    where = (f"{row['location']} ({row['admin1']}), {row['latitude']:.4f}, {row['longitude']:.4f}"
+             if row["resolved"] else "unresolved")
+    precision = {1: "1 · the place", 2: "2 · near the place (5 km)", 3: "3 · the governorate"}.get(
+        row["geo_precision"], "-")
+    items = [("Type", f"{row['event_type']} / {row['sub_event_type']}"), ("Date", row["event_date"]),
+             ("Actors", " vs ".join(a for a in (row["actor1"], row["actor2"]) if a) or "-"),
+             ("Killed", int(row["fatalities"])), ("Wounded", wounded), ("Equipment", equipment),
+             ("Written", row["place_query"]), ("Resolved", where), ("Precision", precision),
+             ("Civilians", row["civilian_targeting"] or "-"), ("Id", row["event_id_cnty"])]
+    out = [html.Dl([x for k, v in items for x in (html.Dt(k), html.Dd(str(v)))])]
+    text, sentence = reports.get(row["report_id"], ""), row["source_sentence"] or ""
+    at = text.find(sentence) if sentence else -1
+    if at < 0:
+        return out + [html.Blockquote(sentence, className="sentence")]
+    return out + [html.H3(f"Report {row['report_id']}"),
+                  html.Div(className="report", children=[text[:at], html.Mark(sentence, id="hit"),
+                                                         text[at + len(sentence):]])]
