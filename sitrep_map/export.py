@@ -39,12 +39,11 @@ def acled_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def title_for(gdf: gpd.GeoDataFrame, date: str | None = None, start: str | None = None,
-              end: str | None = None) -> str:
-    if date:
-        return f"Situation on {date}"
-    lo = start or (gdf["event_date"].min() if len(gdf) else "")
-    hi = end or (gdf["event_date"].max() if len(gdf) else "")
-    return f"Situation on {lo}" if lo == hi else f"Situation from {lo} to {hi}"
+              end: str | None = None, area: str = "Syria") -> str:
+    """"Situation in <area> on <date>" (or "from A to B"), as the dashboard titles its view."""
+    lo = date or start or (gdf["event_date"].min() if len(gdf) else "")
+    hi = date or end or (gdf["event_date"].max() if len(gdf) else "")
+    return f"Situation in {area} on {lo}" if lo == hi else f"Situation in {area} from {lo} to {hi}"
 
 
 def geojson_text(gdf: gpd.GeoDataFrame) -> str:

@@ -59,7 +59,7 @@ def test_export_gpkg_and_html(db, tmp_path):
     assert len(Store(tmp_path / "x.gpkg").incidents()) == 6
     run("export", "--db", db, "--format", "html", "--out", tmp_path / "x.html")
     html = (tmp_path / "x.html").read_text()
-    assert "Situation from 2021-03-16 to 2021-04-27" in html and "<script" in html
+    assert "Situation in Syria from 2021-03-16 to 2021-04-27" in html and "<script" in html
     assert "cdn.plot.ly" not in html.split("</script>")[-1]
 
 
