@@ -40,7 +40,7 @@ def throughput(gaz, rounds: int) -> dict:
         t0 = time.perf_counter()
         for t in texts:
             parsed = parse_report(t)
-            to_rows(parsed.incidents, locate(parsed.incidents, gaz), "bench")
+            to_rows(parsed.incidents, locate(parsed.incidents, gaz, country=parsed.country), "bench")
         return time.perf_counter() - t0
 
     one_pass()  # warm caches (regexes, normalisation)
@@ -74,7 +74,7 @@ def main() -> None:
         for _ in range(3):
             for t in texts:
                 parsed = parse_report(t)
-                to_rows(parsed.incidents, locate(parsed.incidents, gaz), "bench")
+                to_rows(parsed.incidents, locate(parsed.incidents, gaz, country=parsed.country), "bench")
         pr.disable()
         pstats.Stats(pr).sort_stats("cumulative").print_stats(25)
 

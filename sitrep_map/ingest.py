@@ -54,7 +54,8 @@ def process(text: str, name: str = "report", date: dt.date | None = None,
     gaz = gaz or default_gazetteer()
     parsed = parse_report(text, date, name)
     rid = report_id(text)
-    rows = to_rows(parsed.incidents, locate(parsed.incidents, gaz), rid)
+    rows = to_rows(parsed.incidents, locate(parsed.incidents, gaz, country=parsed.country), rid,
+                   parsed.country)
     report = {"report_id": rid, "title": parsed.title, "report_date": parsed.report_date.isoformat(),
               "source_path": name, "text": text, "n_unresolved": sum(not r["resolved"] for r in rows)}
     return parsed, frame(rows), report

@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point
 
 from .gazetteer import Gazetteer, Match
 from .gazetteer.admin import governorate_shapes
-from .gazetteer.sources import COUNTRY
+from .gazetteer.sources import COUNTRY, country_code
 from .model import COLUMNS, ParsedIncident, event_id
 
 PRECISION = {"": 1, "near": 2, "area": 2, "outskirts": 2, "countryside": 2, "road": 2, "region": 3}
@@ -37,11 +37,13 @@ def _confident(m: Match | None) -> bool:
     return bool(m and m.resolved and m.best and m.best.how in ("exact", "variant"))
 
 
-def locate(incidents: list[ParsedIncident], gaz: Gazetteer) -> list[Located]:
+def locate(incidents: list[ParsedIncident], gaz: Gazetteer, country: str | None = None) -> list[Located]:
     """Resolve every place; then re-resolve with the report's other places as context, so that
-    candidates close to the rest of the report win (Qabasin next to Al-Bab, not 60 km away)."""
+    candidates close to the rest of the report win (Qabasin next to Al-Bab, not 60 km away).
+    country: the report's theatre (ParseResult.country, 'Libya', or ISO2 'LY'); places are then
+    looked up in that country only (unresolved when no loaded source covers it)."""
     def first(text: str | None, hint: str | None, near=None) -> Match | None:
-        return gaz.resolve(text, hint, near) if text else None
+        return gaz.resolve(text, hint, near, country) if text else None
 
     pass1 = [(first(i.place and i.place.text, i.place and i.place.hint),
               first(i.place and i.place.road_to, i.place and i.place.hint)) for i in incidents]
@@ -53,7 +55,7 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer) -> list[Located]:
             continue
         near = []
         for a in inc.place.anchors:  # "east of Saraqib"
-            am = gaz.resolve(a, inc.place.hint)
+            am = gaz.resolve(a, inc.place.hint, None, country)
             if _confident(am):
                 near.append((am.best.place.lat, am.best.place.lon))
         same_sentence = [pair for other, pair in zip(incidents, pass1) if other.sentence == inc.sentence]
@@ -70,7 +72,10 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer) -> list[Located]:
     return out
 
 
-def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: str) -> list[dict]:
+def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: str,
+            country: str = "Syria") -> list[dict]:
+    """Rows of the incident schema; an unresolved place keeps the report's theatre as country."""
+    theatre, theatre_iso3 = COUNTRY.get(country_code(country) or "SY", (country, "SYR"))
     rows = []
     for inc, loc in zip(incidents, located):
         p = inc.place
@@ -87,11 +92,12 @@ def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: 
             "notes": _notes(inc), "wounded": inc.wounded,
             "equipment": json.dumps([e.as_dict() for e in inc.equipment]) if inc.equipment else "",
             "source_sentence": inc.sentence, "report_id": report_id, "place_query": query,
-            "resolved": False, "country": "Syria", "inter1": inc.inter1 or "", "inter2": inc.inter2 or "",
+            "resolved": False, "country": theatre, "inter1": inc.inter1 or "", "inter2": inc.inter2 or "",
             "match_score": m.score if m and m.best else None, "place_role": p.role if p else "",
             "geometry_kind": "none", "geometry": None,
         }
         fields, iso3 = place_fields(m, loc.road, p.qualifier if p else "", bool(p and p.road_to))
+        iso3 = iso3 if fields else theatre_iso3
         row.update(fields)
         if fields.get("geometry_kind") == "point" and fields["geo_precision"] == 2:
             row["notes"] += f" [uncertainty radius {RADIUS_KM[2]:g} km]"

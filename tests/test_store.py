@@ -56,3 +56,12 @@ def test_corrupt_file_is_a_clear_error(tmp_path):
     bad.write_bytes(b"this is not a geopackage at all" * 10)
     with pytest.raises(StoreError, match="broken.gpkg"):
         Store(bad).incidents()
+
+
+def test_other_theatres_stay_unresolved_not_misplaced(gaz):
+    """A Libyan report's Tripoli is not Lebanon's: unresolved, with Libya as its country."""
+    text = ("Libya: situation report, 14 April 2019\n\nRecent developments:\n\n"
+            "LNA warplanes struck Tripoli and Tajoura, killing 3 civilians;\n")
+    gdf = process(text, "ly.txt", gaz=gaz)[1]
+    assert len(gdf) == 2 and not gdf["resolved"].any()
+    assert set(gdf["country"]) == {"Libya"} and all(i.startswith("LBY") for i in gdf["event_id_cnty"])

@@ -38,8 +38,17 @@ def letter_rules() -> list[tuple[re.Pattern, str]]:
     return [(re.compile(r[0]), r[1] if len(r) > 1 else "") for r in _table("letters.csv")]
 
 
+@lru_cache(maxsize=None)
+def _letter_steps() -> list[tuple[str, str, re.Pattern | None]]:
+    """letter_rules() with plain-text patterns done by str.replace (same result, ~5x faster)."""
+    return [(p.pattern, rep, None if re.escape(p.pattern) == p.pattern and "\\" not in rep else p)
+            for p, rep in letter_rules()]
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, no ayn/hamza marks; Arabic script kept (short vowels off)."""
+    if text.isascii():   # most names: nothing to decompose
+        return text.translate(_DROP).lower()
     text = unicodedata.normalize("NFKD", text.translate(_DROP))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return _ARABIC_DIACRITICS.sub("", text).lower()
@@ -65,10 +74,12 @@ def key(name: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def loose(name: str) -> str:
-    words = []
-    for w in key(name).split(" "):
-        for pat, rep in letter_rules():
-            w = pat.sub(rep, w)
-        if w:
-            words.append(w)
-    return " ".join(words)
+    return " ".join(w for w in map(loose_word, key(name).split(" ")) if w)
+
+
+@lru_cache(maxsize=100_000)
+def loose_word(w: str) -> str:
+    """One word of ``key`` through rules/letters.csv (words repeat: Kafr, Tal, Deir ...)."""
+    for pat, rep, rx in _letter_steps():
+        w = w.replace(pat, rep) if rx is None else rx.sub(rep, w)
+    return w

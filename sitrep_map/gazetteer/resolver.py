@@ -7,16 +7,18 @@ import json
 import math
 import os
 import pickle
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..model import admin1_aliases
 from . import normalize
 from .admin import GOVERNORATES
-from .sources import Place, default_sources, read_csv, user_home
+from .sources import COUNTRY, Place, country_code, default_sources, read_csv, user_home
 
 # Scores (0-100). A match below the threshold is stored unresolved, with its candidates.
 EXACT, VARIANT = 100.0, 96.0
@@ -28,6 +30,11 @@ FOREIGN_PENALTY = 6.0        # a place outside Syria needs a better match to win
 NEAR_KM = 60.0               # report context: candidates this far from the others lose points
 ONLINE_SCORE = 90.0          # an online geocoder's answer: resolved, but listed for review
 SOURCE_BONUS = {"aliases": 30.0, "learned": 1.0}   # the analyst's choice wins
+TRANSPOSED = 88.0            # two adjacent letters swapped (the commonest typing slip) ...
+TRANSPOSED_MIN = 5           # ... in a name of at least this many letters
+RUNNER_UP_MARGIN = 4.0       # ... resolves only when no other place is that close a match
+HOME = "SY"                  # the theatre when resolve() is given no country
+MEMO_SIZE = 4096             # resolve() answers kept per Gazetteer (LRU)
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -41,7 +48,8 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class Candidate:
     place: Place
     score: float
-    how: str  # exact | variant | fuzzy
+    how: str  # exact | variant | fuzzy | online
+    transposed: bool = False   # fuzzy: one of its names is the query with two letters swapped
 
     def as_dict(self) -> dict:
         p = self.place
@@ -57,6 +65,7 @@ class Match:
     best: Candidate | None
     candidates: list[Candidate] = field(default_factory=list)
     resolved: bool = False
+    reason: str = ""   # why nothing was resolved, when that is not just "no close match"
 
     @property
     def score(self) -> float:
@@ -67,7 +76,7 @@ class Match:
         return {"name": self.query, "hint": self.hint, "resolved": self.resolved,
                 "lat": b.get("lat"), "lon": b.get("lon"), "matched": b.get("name"),
                 "id": b.get("id"), "admin1": b.get("admin1"), "country": b.get("country"),
-                "score": b.get("score"), "how": b.get("how"),
+                "score": b.get("score"), "how": b.get("how"), "reason": self.reason,
                 "alternatives": [c.as_dict() for c in self.candidates[1:6]]}
 
 
@@ -87,33 +96,178 @@ def admin1_of(hint: str | None) -> str | None:
     for name, acled in table.items():
         if normalize.loose(name) == k:
             return acled
-    return None
+    return _regions().get(normalize.loose(hint))
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, str]:
+    """rules/regions.csv: named regions ('Jabal al-Zawiya', 'al-Ghab') -> governorate."""
+    return {normalize.loose(r[0]): r[1] for r in normalize._table("regions.csv") if len(r) > 1}
+
+
+class PlaceList:
+    """The places as compact rows (tuples); a Place object is made when it is first asked for,
+    so that loading the cached index does not build 45,000 objects."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+        self._objs: list[Place | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> Place:
+        p = self._objs[i]
+        if p is None:
+            p = self._objs[i] = Place(*self.rows[i])
+        return p
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.rows)))
+
+
+_FIELDS = [f.name for f in fields(Place)]
+_B, _MASK = 1_000_003, (1 << 64) - 1       # polynomial string hash mod 2**64 (numpy and Python agree)
+_POW = [pow(_B, k, 1 << 64) for k in range(512)]
+_DEL2_LEN = (7, 40)   # queries of this many letters also look up their two-letter deletions
+
+
+def _ids(v) -> tuple[int, ...]:
+    return (v,) if type(v) is int else v
+
+
+def _group(pairs) -> dict[str, int | tuple[int, ...]]:
+    """(key, place index) pairs -> key: index, or a tuple of indexes when several places share it."""
+    out: dict[str, int | tuple[int, ...]] = {}
+    for k, i in pairs:
+        v = out.get(k)
+        if v is None:
+            out[k] = i
+        elif v != i and (type(v) is int or i not in v):
+            out[k] = (v, i) if type(v) is int else v + (i,)
+    return out
+
+
+def _deletion_index(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every loose key and of each of its one-letter deletions (sorted), and the key
+    each hash comes from: a query whose own deletions (one or two letters) meet a key's is within
+    about two edits of it (a letter dropped, added, changed, or two swapped). Vectorised by length."""
+    hashes, owners = [], []
+    by_len: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        by_len.setdefault(len(k), []).append(i)
+    B = np.uint64(_B)
+    for n, idx in by_len.items():
+        c = np.frombuffer("".join(keys[i] for i in idx).encode("utf-32-le"), dtype=np.uint32)
+        c = c.reshape(len(idx), n).astype(np.uint64)
+        pre = np.zeros((len(idx), n + 1), dtype=np.uint64)
+        suf = np.zeros((len(idx), n + 1), dtype=np.uint64)
+        for j in range(n):
+            pre[:, j + 1] = pre[:, j] * B + c[:, j]
+        for j in range(n - 1, -1, -1):
+            suf[:, j] = suf[:, j + 1] + c[:, j] * np.uint64(_POW[n - 1 - j])
+        own = np.asarray(idx, dtype=np.int32)
+        hashes.append(pre[:, n])
+        owners.append(own)
+        if n >= 3:
+            for j in range(n):
+                hashes.append(pre[:, j] * np.uint64(_POW[n - 1 - j]) + suf[:, j + 1])
+                owners.append(own)
+    h = np.concatenate(hashes)
+    o = np.concatenate(owners)
+    order = np.argsort(h, kind="stable")
+    return h[order], o[order]
+
+
+def _query_hashes(q: str) -> list[int]:
+    """The same hashes for a query: itself, its one-letter deletions and, for names of 7-40
+    letters, its two-letter deletions."""
+    m = len(q)
+    if m > 500:
+        return []
+    cs = [ord(ch) for ch in q]
+    pre = [0] * (m + 1)
+    for j, ch in enumerate(cs):
+        pre[j + 1] = (pre[j] * _B + ch) & _MASK
+    suf = [0] * (m + 1)
+    for j in range(m - 1, -1, -1):
+        suf[j] = (suf[j + 1] + cs[j] * _POW[m - 1 - j]) & _MASK
+    out = [pre[m]]
+    out += [(pre[j] * _POW[m - 1 - j] + suf[j + 1]) & _MASK for j in range(m)]
+    if _DEL2_LEN[0] <= m <= _DEL2_LEN[1]:
+        for i in range(m - 1):
+            pi, pi1 = pre[i] * _POW[m - 2 - i], pre[i + 1]
+            for j in range(i + 1, m):
+                out.append((pi + (pre[j] - pi1 * _POW[j - i - 1]) * _POW[m - 1 - j] + suf[j + 1]) & _MASK)
+    return out
+
+
+def _swapped(a: str, b: str) -> bool:
+    """b is a with two adjacent letters swapped ('kanasfra' / 'kansafra')."""
+    if len(a) != len(b) or a == b:
+        return False
+    i = 0
+    while a[i] == b[i]:
+        i += 1
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
 
 
 class Gazetteer:
     def __init__(self, places: list[Place], counts: dict[str, int] | None = None):
-        self.places = places
-        self.counts = counts or {}
-        self.by_key: dict[str, list[int]] = {}
-        self.by_loose: dict[str, list[int]] = {}
-        self.by_id = {p.id: i for i, p in enumerate(places)}
-        self.online = None   # an online.OnlineLookup, opt-in
+        rows = [tuple(getattr(p, f) for f in _FIELDS) for p in places]
+        keyed, loosed = [], []
+        key, loose = normalize.key, normalize.loose
         for i, p in enumerate(places):
             for n in p.names:
-                k = normalize.key(n)
-                if len(k) < 2:
-                    continue
-                self.by_key.setdefault(k, []).append(i)
-                self.by_loose.setdefault(normalize.loose(n), []).append(i)
-        # fuzzy choices: loose keys by first letter, by last letter (a typo rarely hits both)
-        # and by governorate
-        self.loose_by_edge: dict[str, list[str]] = {}
-        self.loose_by_admin1: dict[str, list[str]] = {}
-        for k, idx in self.by_loose.items():
+                k = key(n)
+                if len(k) >= 2:
+                    keyed.append((k, i))
+                    loosed.append((loose(n), i))
+        by_loose = _group(loosed)
+        # fuzzy pools (fallback scan): loose keys by first letter, by last letter, by governorate
+        by_edge: dict[str, list[str]] = {}
+        by_admin1: dict[str, list[str]] = {}
+        for k, v in by_loose.items():
             for edge in {"^" + k[0], k[-1] + "$"}:
-                self.loose_by_edge.setdefault(edge, []).append(k)
-            for a in {places[i].admin1 for i in idx if places[i].admin1}:
-                self.loose_by_admin1.setdefault(a, []).append(k)
+                by_edge.setdefault(edge, []).append(k)
+            for a in {places[i].admin1 for i in _ids(v) if places[i].admin1}:
+                by_admin1.setdefault(a, []).append(k)
+        keys = list(by_loose)
+        hs, owners = _deletion_index(keys)
+        self._restore({"rows": rows, "counts": counts or {}, "by_key": _group(keyed),
+                       "by_loose": by_loose, "loose_keys": keys, "del_hash": hs, "del_owner": owners,
+                       "loose_by_edge": by_edge, "loose_by_admin1": by_admin1,
+                       "countries": sorted({p.country for p in places})})
+
+    def _restore(self, state: dict) -> None:
+        self._state = state
+        self.places = PlaceList(state["rows"])
+        self.counts = state["counts"]
+        self.by_key = state["by_key"]
+        self.by_loose = state["by_loose"]
+        self.loose_keys = state["loose_keys"]
+        self.del_hash, self.del_owner = state["del_hash"], state["del_owner"]
+        self.loose_by_edge = state["loose_by_edge"]
+        self.loose_by_admin1 = state["loose_by_admin1"]
+        self.countries = set(state["countries"])
+        self.by_id = {r[0]: i for i, r in enumerate(state["rows"])}
+        self._memo: OrderedDict = OrderedDict()
+        self._online_lookup = None
+
+    @property
+    def online(self):
+        """An online.OnlineLookup (opt-in) for names the gazetteer cannot resolve."""
+        return self._online_lookup
+
+    @online.setter
+    def online(self, lookup) -> None:
+        self._online_lookup = lookup
+        self.clear_memo()
+
+    def clear_memo(self) -> None:
+        """Forget remembered resolve() answers (done when the online lookup changes; an alias
+        saved by review gives a new default_gazetteer(), with an empty memo)."""
+        self._memo.clear()
 
     @classmethod
     def load(cls, sources: list[tuple[str, Path]] | None = None, cache: bool = True) -> "Gazetteer":
@@ -126,17 +280,17 @@ class Gazetteer:
             try:
                 with open(path, "rb") as f:
                     g = cls.__new__(cls)
-                    g.__dict__.update(pickle.load(f))
+                    g._restore(pickle.load(f))
                     return g
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
+                    KeyError, TypeError):
                 pass  # rebuilt below
         g = cls._build(sources)
         if cache:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as f:
-                pickle.dump({k: v for k, v in g.__dict__.items() if k != "online"} | {"online": None}, f,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(g._state, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
             for old in path.parent.glob("index-*.pickle"):
                 if old != path:
@@ -154,43 +308,108 @@ class Gazetteer:
         return cls(list(places.values()), counts)
 
     # -- lookup ---------------------------------------------------------------
-    def candidates(self, name: str, admin1: str | None = None) -> list[Candidate]:
+    def _near_keys(self, lse: str) -> list[str]:
+        """Loose keys within about two edits of lse (deletion-neighbourhood hash index)."""
+        qh = np.fromiter(_query_hashes(lse), dtype=np.uint64)
+        lo = np.searchsorted(self.del_hash, qh, "left")
+        hi = np.searchsorted(self.del_hash, qh, "right")
+        hit = np.flatnonzero(hi > lo)
+        if not len(hit):
+            return []
+        own: set[int] = set()
+        for a, b in zip(lo[hit].tolist(), hi[hit].tolist()):
+            own.update(self.del_owner[a:b].tolist())
+        keys = self.loose_keys
+        return [keys[i] for i in own]
+
+    def candidates(self, name: str, admin1: str | None = None, country: str | None = None,
+                   wide: bool = False) -> list[Candidate]:
+        """Places whose names match `name`: exact key, loose (variant) key, then fuzzy. With a
+        country (ISO2), places elsewhere are left out. `wide`: the caller would accept a weaker
+        fuzzy match (a governorate hint or nearby places), so a slower wider search is worth it."""
         key, lse = normalize.key(name), normalize.loose(name)
+        home = country or HOME
         found: dict[int, Candidate] = {}
+        places = self.places
 
-        def add(i: int, score: float, how: str) -> None:
-            p = self.places[i]
-            s = score - (FOREIGN_PENALTY if p.country != "SY" else 0.0)
+        def add(i: int, score: float, how: str, swapped: bool = False) -> None:
+            p = places[i]
+            if country and p.country != country:
+                return
+            s = score - (FOREIGN_PENALTY if p.country != home else 0.0)
             if i not in found or found[i].score < s:
-                found[i] = Candidate(p, s, how)
+                found[i] = Candidate(p, s, how, swapped)
 
-        for i in self.by_key.get(key, ()):
-            add(i, EXACT, "exact")
-        for i in self.by_loose.get(lse, ()):
-            add(i, VARIANT, "variant")
-        if len(lse) >= 5 and not any(c.how == "exact" or c.score >= VARIANT for c in found.values()):
-            pools = [self.loose_by_edge.get("^" + lse[0], []), self.loose_by_edge.get(lse[-1] + "$", [])]
-            if admin1 and admin1 in self.loose_by_admin1:
-                pools.insert(0, self.loose_by_admin1[admin1])
+        v = self.by_key.get(key)
+        if v is not None:
+            for i in _ids(v):
+                add(i, EXACT, "exact")
+        v = self.by_loose.get(lse)
+        if v is not None:
+            for i in _ids(v):
+                add(i, VARIANT, "variant")
+        flat_key, flat_lse = key.replace(" ", ""), lse.replace(" ", "")
+        may_swap = len(flat_key) >= TRANSPOSED_MIN
+        if (len(lse) >= 5 or may_swap) and not any(c.score >= VARIANT for c in found.values()):
             hits: dict[str, float] = {}
-            for pool in pools:
-                if max(hits.values(), default=0) >= RESOLVE_AT + 4:
-                    break   # a close match found: the last-letter pool can add nothing better
-                for k, s, _ in process.extract(lse, pool, scorer=fuzz.ratio, limit=8,
-                                               score_cutoff=FUZZY_FLOOR):
-                    hits[k] = max(s, hits.get(k, 0))
+            near = self._near_keys(lse)
+            if near:
+                scored = process.extract(lse, near, scorer=fuzz.ratio, limit=None, score_cutoff=FUZZY_FLOOR)
+                hits = {k: s for k, s, _ in scored[:12]}
+                if may_swap:   # a swap can score below twelve closer-looking short keys
+                    hits.update((k, s) for k, s, _ in scored[12:] if _swapped(flat_lse, k.replace(" ", "")))
+            # nothing that could resolve nearby: scan the pools (a longer name, several slips)
+            floor = RESOLVE_AT_HINTED if (admin1 or wide) else RESOLVE_AT
+            if max(hits.values(), default=0) < floor and len(lse) >= 8:
+                pools = [self.loose_by_edge.get("^" + lse[0], []), self.loose_by_edge.get(lse[-1] + "$", [])]
+                if admin1 and admin1 in self.loose_by_admin1:
+                    pools.insert(0, self.loose_by_admin1[admin1])
+                for pool in pools:
+                    if max(hits.values(), default=0) >= RESOLVE_AT + 4:
+                        break   # a close match found: the other pools can add nothing better
+                    for k, s, _ in process.extract(lse, pool, scorer=fuzz.ratio, limit=8,
+                                                   score_cutoff=FUZZY_FLOOR):
+                        hits[k] = max(s, hits.get(k, 0))
             for k, s in hits.items():
-                for i in self.by_loose[k]:
-                    best_name = max(fuzz.ratio(key, normalize.key(n)) for n in self.places[i].names)
-                    add(i, min(max(s, best_name), VARIANT - 1), "fuzzy")
+                for i in _ids(self.by_loose[k]):
+                    names = [normalize.key(n) for n in places[i].names]
+                    best_name = max(fuzz.ratio(key, n) for n in names)
+                    swapped = may_swap and (_swapped(flat_lse, k.replace(" ", "")) or any(
+                        _swapped(flat_key, n.replace(" ", "")) for n in names))
+                    score = min(max(s, best_name, TRANSPOSED if swapped else 0.0), VARIANT - 1)
+                    add(i, score, "fuzzy", swapped)
         return sorted(found.values(), key=lambda c: (-c.score, -c.place.population))
 
     def resolve(self, name: str, hint: str | None = None,
-                near: list[tuple[float, float]] | None = None) -> Match:
-        admin1 = admin1_of(hint)
-        cands = self.candidates(name, admin1)
+                near: list[tuple[float, float]] | None = None, country: str | None = None) -> Match:
+        """The best place for `name`. hint: a governorate or region ('southern Idlib'); near:
+        coordinates of the report's other places; country: the theatre (ISO2 or English name),
+        when given only places in that country are candidates. Answers are remembered (LRU of
+        MEMO_SIZE per Gazetteer, near rounded to 0.001 degree): the same call again is free."""
+        near_r = tuple((round(la, 3), round(lo, 3)) for la, lo in near) if near else None
+        iso2 = country_code(country)
+        memo_key = (name, hint, iso2, near_r)
+        m = self._memo.get(memo_key)
+        if m is not None:
+            self._memo.move_to_end(memo_key)
+            return m
+        m = self._resolve(name, hint, list(near_r) if near_r else None, iso2)
+        self._memo[memo_key] = m
+        if len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return m
+
+    def _resolve(self, name: str, hint: str | None, near: list[tuple[float, float]] | None,
+                 country: str | None) -> Match:
+        if country and country not in self.countries:
+            what = COUNTRY.get(country, (country,))[0]
+            return Match(name, hint, None, [], False,
+                         reason=f"no gazetteer source covers {what} ({country}): import one, e.g. "
+                                f"'sitrep-map gazetteer download geonames {country}'")
+        admin1 = admin1_of(hint) if (country or HOME) == HOME else None
+        cands = self.candidates(name, admin1, country, wide=bool(near))
         if not cands:
-            return self._online(Match(name, hint, None, [], False))
+            return self._online(Match(name, hint, None, [], False), country)
 
         def rank(c: Candidate) -> tuple:
             s = c.score
@@ -209,14 +428,14 @@ class Gazetteer:
         hinted = admin1 is not None and best.place.admin1 == admin1
         need = RESOLVE_AT_HINTED if (hinted or _close(best, near)) else RESOLVE_AT
         need += SHORT_NAME_EXTRA * max(0, 8 - len(normalize.loose(name).replace(" ", "")))
-        resolved = best.how != "fuzzy" or best.score >= need
-        return self._online(Match(name, hint, best, cands[:10], resolved))
+        resolved = best.how != "fuzzy" or best.score >= need or _clear_swap(best, cands, admin1, country)
+        return self._online(Match(name, hint, best, cands[:10], resolved), country)
 
-    def _online(self, m: Match) -> Match:
-        """An unresolved name goes to the online geocoder, when one is switched on."""
-        if m.resolved or self.online is None:
+    def _online(self, m: Match, country: str | None = None) -> Match:
+        """An unresolved name goes to the online geocoder, when one is switched on (Syria only)."""
+        if m.resolved or self._online_lookup is None or (country or HOME) != HOME:
             return m
-        place = self.online.lookup(m.query)
+        place = self._online_lookup.lookup(m.query)
         if place is None:
             return m
         c = Candidate(place, ONLINE_SCORE, "online")
@@ -228,6 +447,25 @@ class Gazetteer:
 
     def info(self) -> dict[str, int]:
         return dict(self.counts)
+
+
+def _clear_swap(best: Candidate, cands: list[Candidate], admin1: str | None, country: str | None) -> bool:
+    """A fuzzy match below the threshold still resolves when the query is one of the place's
+    names with two adjacent letters swapped, the place is in the theatre (and in the hinted
+    governorate, if any), and no other place (more than 5 km away; in the hinted governorate,
+    when there is a hint) scores within RUNNER_UP_MARGIN of it (another swap would: it scores
+    TRANSPOSED too): one clear winner, else unresolved."""
+    p = best.place
+    if not best.transposed or p.country != (country or HOME) or (admin1 and p.admin1 != admin1):
+        return False
+    for c in cands[1:]:
+        if km(p.lat, p.lon, c.place.lat, c.place.lon) <= 5:
+            continue   # the same place in another source
+        if admin1 and c.place.admin1 != admin1:
+            continue   # the hint rules it out
+        if c.score > best.score - RUNNER_UP_MARGIN:
+            return False
+    return True
 
 
 def _index_path(sources: list[tuple[str, Path]]) -> Path:

@@ -15,9 +15,26 @@ BUNDLED = REPO / "data" / "gazetteer"
 
 FIELDS = ["id", "name", "asciiname", "alternate_names", "lat", "lon", "feature_class",
           "feature_code", "country", "admin1", "admin2", "population", "source"]
-# ISO 3166 alpha-2 -> (name, alpha-3), for the countries around the theatre
-COUNTRY = {"SY": ("Syria", "SYR"), "TR": ("Turkey", "TUR"), "IQ": ("Iraq", "IRQ"),
-           "LB": ("Lebanon", "LBN"), "JO": ("Jordan", "JOR"), "IL": ("Israel", "ISR")}
+COUNTRIES = Path(__file__).parent / "rules" / "countries.csv"
+
+
+def _countries() -> list[dict]:
+    with open(COUNTRIES, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+# ISO 3166 alpha-2 -> (name, alpha-3), for the theatres and the countries around them
+COUNTRY = {r["iso2"]: (r["name"], r["iso3"]) for r in _countries()}
+_ISO2 = {k.casefold(): r["iso2"] for r in _countries()
+         for k in [r["iso2"], r["iso3"], r["name"], *(a for a in (r["aliases"] or "").split(";") if a)]}
+
+
+def country_code(name: str | None) -> str | None:
+    """'Libya' / 'LBY' / 'ly' -> 'LY'; None for None or '' ; an unknown name -> its upper-cased
+    text, so that it matches no gazetteer row (resolve then says the country is not covered)."""
+    if not name or not name.strip():
+        return None
+    return _ISO2.get(name.strip().casefold(), name.strip().upper())
 
 
 def user_home() -> Path:
