@@ -76,11 +76,17 @@ INSTITUTION = re.compile(r"^(?:military|security|police|federal|ministry|defen[c
                          r"state|national|general|directorate|political|criminal)$", FLAGS)
 
 
+GENERIC = re.compile(r"^(?:academy|college|school|university|hospital|clinic|court|headquarters|branch|"
+                     r"department|office|ministry|council|committee|command)$", FLAGS)
+
+
 def _trim(name: str) -> str:
     """Drop words at either end that are not part of a name ("SDF-held", "Military Security")."""
     words = name.split(" ")
     while words and (HELD.match(words[0]) or INSTITUTION.match(words[0])):
         words.pop(0)
+    if words and all(GENERIC.match(w) for w in words):
+        return ""  # "the Military Academy in Homs": Homs is the place
     if words and any(HELD.match(w) for w in words):
         return ""
     while words and NOT_PLACE.match(words[-1]):
