@@ -112,3 +112,61 @@ def select(gdf: gpd.GeoDataFrame, date: str | None = None, start: str | None = N
     if types:
         keep &= gdf["event_type"].isin(types)
     return gdf[keep]
+
+
+def unresolved_places(path: str | Path, limit: int = 50) -> list[tuple[str, int]]:
+    """(place as written, incidents) of the unresolved places, most incidents first (one SQL
+    query: no GeoDataFrame read)."""
+    store = Store(path)
+    if INCIDENTS not in store._layers():
+        return []
+    with sqlite3.connect(store.path) as con:
+        return [(n, int(k)) for n, k in con.execute(
+            f'SELECT place_query, count(*) AS n FROM "{INCIDENTS}" WHERE NOT resolved AND place_query != \'\' '
+            f'GROUP BY place_query ORDER BY n DESC, place_query LIMIT ?', (limit,))]
+
+
+# -- the dashboard: the map's columns in memory, the rest fetched by feature id ----------------------
+MAP_COLUMNS = ["event_date", "event_type", "sub_event_type", "admin1", "location", "actor1", "actor2",
+               "latitude", "longitude", "fatalities", "resolved", "geo_precision", "geometry_kind"]
+
+
+def map_columns(path: str | Path) -> pd.DataFrame:
+    """The columns the dashboard's map and filters need, with the feature id (``fid``); no geometry,
+    no text columns (notes, sentences): a third of the memory of the whole layer."""
+    store = Store(path)
+    if INCIDENTS not in store._layers():
+        from .layers import frame
+        return pd.DataFrame(frame([])[MAP_COLUMNS]).assign(fid=pd.Series([], dtype="int64"))
+    try:
+        df = pyogrio.read_dataframe(store.path, layer=INCIDENTS, columns=MAP_COLUMNS, read_geometry=False,
+                                    use_arrow=True, fid_as_index=True)
+    except Exception as e:
+        raise StoreError(f"{store.path}: cannot read layer {INCIDENTS!r} ({e})") from e
+    df.index.name = "fid"
+    return df.reset_index()
+
+
+def incidents_by_fid(path: str | Path, fids) -> gpd.GeoDataFrame:
+    """Whole incidents (every column, geometry) by feature id, in the order of ``fids``."""
+    import numpy as np
+    from .layers import frame
+    fids = np.asarray(fids, dtype="int64")
+    if not len(fids):
+        return frame([])
+    try:
+        gdf = pyogrio.read_dataframe(Path(path), layer=INCIDENTS, fids=np.unique(fids), use_arrow=True,
+                                     fid_as_index=True)
+    except Exception as e:
+        raise StoreError(f"{path}: cannot read layer {INCIDENTS!r} ({e})") from e
+    gdf = gdf.rename_geometry("geometry") if gdf.geometry.name != "geometry" else gdf
+    return frame(gdf).loc[fids]
+
+
+def report_text(path: str | Path, rid: str) -> str:
+    """The full text of one report ('' when unknown)."""
+    if REPORTS not in Store(path)._layers():
+        return ""
+    with sqlite3.connect(Path(path)) as con:
+        row = con.execute(f'SELECT text FROM "{REPORTS}" WHERE report_id = ?', (rid,)).fetchone()
+    return (row[0] or "") if row else ""

@@ -9,19 +9,16 @@ from pathlib import Path
 
 import dash
 
-from ..store import Store
 from .callbacks import register
-from .data import Incidents
+from .data import Live
 from .layout import layout
 from .style import ASSETS
 
 
 def create_app(db: str | Path) -> dash.Dash:
-    store = Store(db)
-    inc = Incidents(store.incidents())
-    reports = store.report_texts()
+    live = Live(db)
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title="sitrep-map",
                     serve_locally=True, update_title=None)
-    app.layout = layout(inc, Path(db).name)
-    register(app, inc, reports)
+    app.layout = layout(live.inc, Path(db).name)
+    register(app, live)
     return app

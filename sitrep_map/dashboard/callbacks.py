@@ -7,12 +7,14 @@ import time
 from pathlib import Path
 
 import dash
+import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from ..model import event_colors, taxonomy
-from .data import Incidents, day_number, iso_day
+from .data import Live, day_number, iso_day
 from .figure import live_figure
+from .ingest_ui import register_ingest
 from .layout import EXPORTS, TABLE_COLUMNS
 from .state import CONTROLS, describe, from_search, query, to_search
 
@@ -46,9 +48,8 @@ def _brush(selected: dict | None, relayout: dict | None) -> tuple[str, str] | No
     return str(a)[:10], str(b)[:10]
 
 
-def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
+def register(app: dash.Dash, live: Live) -> None:
     all_types = list(taxonomy())
-    first, last = inc.first_day, inc.last_day
 
     @app.callback(Output("url", "search"), *CONTROL_OUTPUTS, Output("view", "data"),
                   Input("url", "search"), *CONTROL_INPUTS, Input("map", "relayoutData"),
@@ -59,6 +60,7 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
         back button); a control, a map move or a brush on the timeline sets the URL."""
         values = _values(args[:len(CONTROLS)])
         map_relayout, selected, tl_relayout, current = args[len(CONTROLS):]
+        first, last = live.inc.first_day, live.inc.last_day
         keep = [dash.no_update] * len(CONTROLS)
         trig = ctx.triggered_id
         if trig in (None, "url"):
@@ -85,11 +87,16 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
         return (new if new != current else dash.no_update), *keep, dash.no_update
 
     @app.callback(Output("map", "figure"), Output("day-label", "children"), Output("query", "data"),
-                  Input("day", "drag_value"), *CONTROL_INPUTS, Input("view", "data"))
+                  Input("day", "drag_value"), *CONTROL_INPUTS, Input("view", "data"), Input("version", "data"))
     def draw(drag, *args):
         """The hot path: the slider scrubs on drag_value, everything else on value."""
+        inc = live.inc
+        version = args[-1] or {}
+        args = args[:-1]
         values = _values(args[:len(CONTROLS)])
-        if ctx.triggered_id == "day" and "drag_value" in ctx.triggered[0]["prop_id"] and drag is not None:
+        fired = {t["prop_id"] for t in ctx.triggered}
+        dragging = fired == {"day.drag_value"}
+        if dragging and drag is not None:
             values["day"] = drag
         view = args[-1] or {}
         if values["day"] is None:
@@ -97,13 +104,24 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
         q = query(values)
         rows = inc.rows(q)
         area, when = describe(q)
-        fig, aggregated = live_figure(inc, rows, f"Situation in {area} {when}", view=view,
+        title = f"Situation in {area} {when}"
+        fig, aggregated = live_figure(inc, rows, title, view=view,
                                       online=values["basemap"] == "online", uirevision=str(view.get("n", "")))
+        if ctx.triggered_id is not None and not fired & {"view.data", "basemap.value", "."}:
+            # a step: only the traces and the title change. The layout (basemap style, view) stays
+            # the same object in the page, so MapLibre keeps its style and sources
+            patch = dash.Patch()
+            for i, trace in enumerate(fig["data"]):
+                patch["data"][i] = trace
+            patch["layout"]["title"]["text"] = title
+            fig = patch
         shown = int(inc.resolved[rows].sum())
         label = [html.B(when.split(" ", 1)[1] if q.span()[0] == q.span()[1] else when),
                  f" · {shown:,} on the map", f" · {len(rows) - shown:,} unresolved" if len(rows) > shown else "",
                  " · aggregated in 0.1° cells" if aggregated else ""]
-        return fig, label, {**values, "area": area, "when": when}
+        if dragging:  # the counts, table and timeline follow on release, not on every step of a drag
+            return fig, label, dash.no_update
+        return fig, label, {**values, "area": area, "when": when, "version": version.get("n", 0)}
 
     @app.callback(Output("types", "options"), Output("subs", "options"), Output("actors", "options"),
                   Output("govs", "options"), Output("places", "options"), Output("table", "data"),
@@ -113,6 +131,7 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
     def side(values):
         if not values:
             raise dash.exceptions.PreventUpdate
+        inc = live.inc
         q = query(values)
         colors = event_colors()
         n = {col: inc.counts(q, col) for col in ("event_type", "sub_event_type", "actor", "admin1", "resolved")}
@@ -125,16 +144,18 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
                   {"label": f"resolved ({r['resolved']:,})", "value": "resolved"},
                   {"label": f"unresolved ({r['unresolved']:,})", "value": "unresolved"}]
         rows = inc.rows(q)
-        f = inc.frame
-        shown = rows[-TABLE_ROWS:][::-1]
-        table = f.iloc[shown][[c for c, _ in TABLE_COLUMNS]].assign(
-            row=shown, lat=inc.lat[shown].astype(float), lon=inc.lon[shown].astype(float))
-        table = table.astype(object).where(table.notna(), None).to_dict("records")
+        shown = rows[-TABLE_ROWS:][::-1]   # from the arrays in memory: no read
+        table = [{"event_date": d, "sub_event_type": s, "location": p, "fatalities": int(k), "row": int(r),
+                  "lat": None if np.isnan(a) else float(a), "lon": None if np.isnan(b) else float(b)}
+                 for d, s, p, k, r, a, b in zip(
+                     inc.iso_days(shown), inc.names["sub_event_type"][inc.codes["sub_event_type"][shown]],
+                     inc.names["location"][inc.codes["location"][shown]], inc.fatalities[shown], shown,
+                     inc.lat[shown], inc.lon[shown])]
         missing = rows[~inc.resolved[rows]]
-        items = [html.Li([html.B(f.at[i, "place_query"] or "(no place named)"),
-                          f" · {f.at[i, 'event_date']} · {f.at[i, 'sub_event_type']}",
-                          html.Div(f.at[i, "source_sentence"], className="sentence")])
-                 for i in missing[:UNRESOLVED_ROWS]]
+        f = inc.details(missing[:UNRESOLVED_ROWS])   # the sentences: read by id
+        items = [html.Li([html.B(r.place_query or "(no place named)"), f" · {r.event_date} · {r.sub_event_type}",
+                          html.Div(r.source_sentence, className="sentence")])
+                 for r in f.itertuples()]
         lo, hi = q.span()
         tl = dash.Patch()
         tl["layout"]["shapes"][0].update({"x0": iso_day(lo) + " 00:00", "x1": iso_day(hi) + " 23:59"})
@@ -145,6 +166,7 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
     @app.callback(Output("card", "children"), Input("map", "clickData"), Input("table", "active_cell"),
                   State("table", "derived_viewport_data"), prevent_initial_call=True)
     def show(click, cell, page):
+        inc = live.inc
         try:
             if ctx.triggered_id == "map":
                 row = int(click["points"][0]["customdata"])
@@ -154,7 +176,8 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
             return dash.no_update
         if row < 0 or row >= len(inc):
             return "An aggregated cell: zoom in or narrow the window to see single incidents."
-        return card(inc.frame.iloc[row], reports)
+        r = inc.details([row]).iloc[0]
+        return card(r, {r["report_id"]: inc.report_text(r["report_id"])})
 
     @app.callback(Output("download", "data"), Output("export-msg", "children"),
                   *[Input(f"btn-{fmt}", "n_clicks") for fmt, _ in EXPORTS if fmt != "png"],
@@ -163,8 +186,9 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
         values, with_list = args[-2:]
         fmt = ctx.triggered_id.removeprefix("btn-")
         from ..export import write
+        inc = live.inc
         q = query(values)
-        sub = inc.frame.iloc[inc.rows(q)]
+        sub = inc.details(inc.rows(q))
         title = f"Situation in {values['area']} {values['when']}"
         name = "situation-" + "-".join(values["when"].split()[1::2]) + f".{fmt}"
         with tempfile.TemporaryDirectory() as tmp:
@@ -173,6 +197,8 @@ def register(app: dash.Dash, inc: Incidents, reports: dict[str, str]) -> None:
             except Exception as e:  # the message goes to the page, not a stack trace
                 return dash.no_update, f"{fmt.upper()} export failed: {e}"
             return dcc.send_bytes(out.read_bytes(), name), f"{name}: {len(sub):,} incidents"
+
+    register_ingest(app, live)
 
     app.clientside_callback(
         """function(n, values) {

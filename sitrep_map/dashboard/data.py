@@ -48,22 +48,26 @@ class Query:
 
 
 class Incidents:
-    """Columns of the incidents sorted by date; ``frame`` keeps every column for details/export."""
+    """The map's columns of the incidents as date-sorted arrays. Nothing else is kept: details,
+    table rows, outlines and exports read whole rows by feature id (``fid``) from the GeoPackage
+    ``db`` (or, without a database, from the frame given)."""
 
-    def __init__(self, gdf: pd.DataFrame):
+    def __init__(self, gdf: pd.DataFrame, db=None):
         day = pd.to_datetime(gdf["event_date"], format="%Y-%m-%d").to_numpy("datetime64[D]").astype("int32")
+        fid = gdf["fid"].to_numpy("int64") if "fid" in gdf.columns else np.arange(len(gdf), dtype="int64")
         if len(day) and (np.diff(day) < 0).any():
             order = np.argsort(day, kind="stable")
-            gdf, day = gdf.iloc[order], day[order]
-        self.frame = gdf.reset_index(drop=True)
-        self.day = day
-        f = self.frame
+            gdf, day, fid = gdf.iloc[order], day[order], fid[order]
+        f = gdf.reset_index(drop=True)
+        self.db = db
+        self._frame = None if db is not None else f   # no database: details come from the frame
+        self.day, self.fid = day, fid
         self.lat = f["latitude"].to_numpy("float32", na_value=np.nan)
         self.lon = f["longitude"].to_numpy("float32", na_value=np.nan)
         self.fatalities = f["fatalities"].fillna(0).to_numpy("int32")
-        self.resolved = f["resolved"].to_numpy(bool) & ~np.isnan(self.lat)
+        self.resolved = f["resolved"].fillna(False).to_numpy(bool) & ~np.isnan(self.lat)
         self.precision = f["geo_precision"].fillna(0).to_numpy("int8")
-        self.kind = f["geometry_kind"].to_numpy(dtype=object)
+        self.point = (f["geometry_kind"].fillna("") == "point").to_numpy(bool)
         self.codes, self.labels = {}, {}
         for col in CODED:
             known = list(taxonomy()) if col == "event_type" else []
@@ -72,6 +76,33 @@ class Incidents:
         actors = pd.concat([f["actor1"], f["actor2"]]).fillna("")
         codes, self.labels["actor"] = _encode(actors, [])
         self.actor1, self.actor2 = codes[:len(f)], codes[len(f):]
+        del f, gdf, actors, codes
+        self._grid()
+
+    @classmethod
+    def read(cls, db) -> "Incidents":
+        """From a GeoPackage: only the map's columns are read."""
+        from ..store import map_columns
+        return cls(map_columns(db), db=db)
+
+    def details(self, rows) -> pd.DataFrame:
+        """Whole incidents (every column and the geometry) of ``rows``, in that order."""
+        rows = np.asarray(rows, dtype="int64")
+        if self._frame is not None:
+            return self._frame.iloc[rows]
+        from ..store import incidents_by_fid
+        return incidents_by_fid(self.db, self.fid[rows]).reset_index(drop=True)
+
+    def iso_days(self, rows) -> list[str]:
+        return (np.datetime64("1970-01-01") + self.day[rows].astype("timedelta64[D]")).astype(str).tolist()
+
+    def report_text(self, rid: str) -> str:
+        if self.db is None:
+            return ""
+        from ..store import report_text
+        return report_text(self.db, rid)
+
+    def _grid(self) -> None:
         ok = self.resolved
         rows = ((np.where(ok, self.lat, BBOX[0]) - BBOX[0]) / GRID).astype("int32")
         cols = ((np.where(ok, self.lon, BBOX[1]) - BBOX[1]) / GRID).astype("int32")
@@ -165,3 +196,19 @@ def _encode(values: pd.Series, known: list[str]) -> tuple[np.ndarray, list[str]]
     cats = known + sorted(set(uniq) - set(known))
     at = {c: i for i, c in enumerate(cats)}
     return np.array([at[u] for u in uniq], dtype="int32")[codes], cats
+
+
+class Live:
+    """What the app shows, reloaded from the GeoPackage after a commit or a place resolved.
+    Callbacks read ``live.inc`` once per call; a reload swaps it whole (no half-updated state)."""
+
+    def __init__(self, db):
+        import threading
+        from pathlib import Path
+        self.db = Path(db)
+        self.lock = threading.Lock()
+        self.inc = Incidents.read(self.db)
+
+    def reload(self) -> None:
+        with self.lock:
+            self.inc = Incidents.read(self.db)

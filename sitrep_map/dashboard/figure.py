@@ -158,12 +158,14 @@ def outlines(inc, rows: np.ndarray) -> tuple[list, list]:
     """Precision drawn: a radius for geo_precision 2, the geometry for roads and governorates."""
     from ..layers import RADIUS_KM
     lat, lon = [], []
-    geoms = inc.frame.geometry
-    for r in rows[(inc.precision[rows] >= 2) & inc.resolved[rows]]:
-        if inc.kind[r] == "point":
-            a, b = _ring(float(inc.lat[r]), float(inc.lon[r]), RADIUS_KM[2])
-        else:
-            a, b = _lines([geoms.iloc[r]])
+    rows = rows[(inc.precision[rows] >= 2) & inc.resolved[rows]]
+    for r in rows[inc.point[rows]]:
+        a, b = _ring(float(inc.lat[r]), float(inc.lon[r]), RADIUS_KM[2])
+        lat += a
+        lon += b
+    other = rows[~inc.point[rows]]   # roads and governorates: their geometry, read by id
+    if len(other):
+        a, b = _lines(inc.details(other).geometry)
         lat += a
         lon += b
     return lat, lon
@@ -178,7 +180,7 @@ def _hovertext(inc, rows: np.ndarray) -> list[str]:
 
 def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None, online: bool = False,
                 uirevision: str = "keep") -> tuple[dict, bool]:
-    """The dashboard map of ``rows`` (row numbers into inc.frame); returns (figure, aggregated).
+    """The dashboard map of ``rows`` (row numbers into the arrays of inc); returns (figure, aggregated).
     A plain dict with typed arrays: go.Figure's validation would cost more than the data."""
     colors = event_colors()
     rows = rows[inc.resolved[rows]]

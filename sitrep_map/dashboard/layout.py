@@ -35,10 +35,55 @@ def timeline(inc: Incidents) -> go.Figure:
     return fig
 
 
-def _marks(inc: Incidents) -> dict:
+def marks(inc: Incidents) -> dict:
     lo, hi = inc.first_day, inc.last_day
     step = max(1, (hi - lo) // MAX_MARKS)
-    return {d: {"label": iso_day(d)} for d in [*range(lo, hi, step), hi]}
+    days = [d for d in range(lo, hi, step) if hi - d >= step * 0.6] + [hi]  # no label on top of the last
+    return {d: {"label": iso_day(d)} for d in days}
+
+
+def first_figure(inc: Incidents) -> dict:
+    from .data import Query
+    from .figure import live_figure
+    rows = inc.rows(Query(day=inc.last_day, event_type=list(taxonomy())))
+    return live_figure(inc, rows, f"Situation in Syria on {iso_day(inc.last_day)}", uirevision="")[0]
+
+
+def db_info(inc: Incidents, db_name: str) -> str:
+    n_unres = int((~inc.resolved).sum())
+    return (f"{db_name}: {len(inc):,} incidents, {iso_day(inc.first_day)} to {iso_day(inc.last_day)}, "
+            f"{n_unres:,} unresolved places")
+
+
+def ingest_panel() -> html.Details:
+    """Paste or upload a report, preview what it gives, commit it to the store."""
+    return html.Details(id="ingest-box", className="panel", children=[
+        html.Summary("Add a report"),
+        dcc.Upload(id="upload", className="upload", multiple=False, accept=".txt,text/plain",
+                   children=html.Div(["Drop a .txt report here or ", html.A("choose a file")])),
+        dcc.Textarea(id="report-text", className="report-text", value="",
+                     placeholder="…or paste the report text (English; a title like "
+                                 "'Military Situation in Syria on July 8, 2020' gives its date)"),
+        html.Div(id="date-box", className="date-box", style={"display": "none"}, children=[
+            html.Label(["Report date ", dcc.Input(id="report-date", type="text", placeholder="YYYY-MM-DD",
+                                                  debounce=False, className="report-date")]),
+        ]),
+        html.Div(className="ingest-buttons", children=[
+            html.Button("Preview", id="btn-preview", n_clicks=0),
+            html.Button("Commit to the database", id="btn-commit", n_clicks=0, disabled=True),
+        ]),
+        html.Div(id="ingest-msg", className="ingest-msg"),
+        html.Div(id="preview", className="preview"),
+        dcc.Store(id="pending-report"),
+    ])
+
+
+def review_panel() -> html.Details:
+    return html.Details(id="review-box", className="panel", children=[
+        html.Summary(id="review-title", children="Resolve places"),
+        html.Div(id="review-msg", className="ingest-msg"),
+        html.Ul(id="review-list", className="review-list"),
+    ])
 
 
 def _dropdown(cid: str, placeholder: str, values: list[str]) -> dcc.Dropdown:
@@ -48,13 +93,11 @@ def _dropdown(cid: str, placeholder: str, values: list[str]) -> dcc.Dropdown:
 
 
 def layout(inc: Incidents, db_name: str) -> html.Div:
-    n_unres = int((~inc.resolved).sum())
     return html.Div(className="page", children=[
         dcc.Location(id="url", refresh=False),
         html.Header([
             html.H1("sitrep-map"),
-            html.Span(f"{db_name}: {len(inc):,} incidents, {iso_day(inc.first_day)} to {iso_day(inc.last_day)}, "
-                      f"{n_unres:,} unresolved places", id="db-info"),
+            html.Span(db_info(inc, db_name), id="db-info"),
         ]),
         html.Section(className="controls", children=[
             html.Div(className="time-box", children=[
@@ -66,7 +109,7 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
             html.Div(className="slider-box", children=[
                 html.Div(id="day-label", className="day-label"),
                 dcc.Slider(id="day", min=inc.first_day, max=inc.last_day, step=1, value=inc.last_day,
-                           marks=_marks(inc), updatemode="mouseup", included=False,
+                           marks=marks(inc), updatemode="mouseup", included=False,
                            tooltip={"placement": "top", "transform": "isoDay"}, allow_direct_input=False),
             ]),
             html.Div(className="window-box", children=[
@@ -93,7 +136,9 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
         ]),
         html.Main(children=[
             html.Div(className="map-box", children=[
+                # a whole figure from the start: the slider's steps patch its traces (never undefined)
                 dcc.Graph(id="map", className="map", config={"displaylogo": False, "scrollZoom": True},
+                          figure=first_figure(inc),
                           style={"height": "calc(100vh - 330px)", "minHeight": "380px"}),
                 dcc.Graph(id="timeline", figure=timeline(inc), className="timeline",
                           config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d"]}),
@@ -107,6 +152,8 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
                 ]),
             ]),
             html.Aside(className="side", children=[
+                ingest_panel(),
+                review_panel(),
                 html.H2("Incident"),
                 html.Div(id="card", className="card", children="Click a marker or a row for its details."),
                 html.H2(id="table-title", children="Incidents in view"),
@@ -123,4 +170,5 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
         ]),
         dcc.Store(id="view"),
         dcc.Store(id="query"),
+        dcc.Store(id="version", data={"n": 0}),
     ])
