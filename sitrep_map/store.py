@@ -53,13 +53,6 @@ class Store:
             return pd.DataFrame(columns=REPORT_COLUMNS)
         return pyogrio.read_dataframe(self.path, layer=REPORTS, use_arrow=True)
 
-    def report_texts(self) -> dict[str, str]:
-        """report_id -> full text (the dashboard's details card)."""
-        if REPORTS not in self._layers():
-            return {}
-        with sqlite3.connect(self.path) as con:
-            return {r: t or "" for r, t in con.execute(f'SELECT report_id, text FROM "{REPORTS}"')}
-
     def report_ids(self) -> set[str]:
         return set(self._column(REPORTS, "report_id"))
 

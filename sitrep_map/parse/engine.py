@@ -159,10 +159,9 @@ def actors(text: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple(out)
 
 
-def pick_actors(text: str, trigger: re.Match | None, acts=None) -> tuple[tuple | None, tuple | None]:
+def pick_actors(text: str, trigger: re.Match | None, acts: tuple) -> tuple[tuple | None, tuple | None]:
     """actor1 acts (subject before the trigger, or the agent of a passive verb); actor2 is the
     first other actor named. No subject -> actor1 None (unidentified) and the target is actor2."""
-    acts = actors(text) if acts is None else acts
     if not acts:
         return None, None
     t = trigger.start() if trigger else 0
@@ -369,7 +368,7 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
             mentions = [places_mod.Mention(name.strip(), 0, 0, hints=[hint.strip()] if hint.strip() else [])]
         new = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts)
         if current:
-            _carry(current[0], new, s)
+            _carry(current[0], new, s, acts)
         current = new
         result.incidents += current
 
@@ -407,7 +406,7 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts)
 
 
 def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMention | None,
-              acts=None) -> ParsedIncident:
+              acts: tuple) -> ParsedIncident:
     a1, a2 = pick_actors(s, trig, acts)
     killed, wounded, total = casualties(s)
     if rule.fatal and not killed:  # "assassinated a council member": one death, or the victims named
@@ -443,7 +442,7 @@ def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMent
         actor1=actor1, actor2=actor2, inter1=inter1, inter2=inter2, civilian_targeting=civ,
         fatalities=killed, wounded=wounded, equipment=equipment(s), sentence=s, place=place,
         sentence_start=sent.start, rule=rule.rule, notes=notes)
-    roles(inc, acts if acts is not None else actors(s))
+    roles(inc, acts)
     return inc
 
 
@@ -465,11 +464,11 @@ PRONOUN = re.compile(r"^\s*(?:they|it|he|the (?:group|militants|attackers|gunmen
                      r"^\s*(?:also|then|later|meanwhile),?\s", FLAGS)
 
 
-def _carry(prev: ParsedIncident, new: list[ParsedIncident], s: str) -> None:
+def _carry(prev: ParsedIncident, new: list[ParsedIncident], s: str, acts: tuple) -> None:
     """A sentence that continues the previous one ("They also shelled X") takes its actor;
     a place with no area named takes the previous one's area."""
     for inc in new:
-        if PRONOUN.match(s) and not any(a[0] < 40 for a in actors(s)[:1]):
+        if PRONOUN.match(s) and not any(a[0] < 40 for a in acts[:1]):
             inc.actor1, inc.inter1 = prev.actor1, prev.inter1
         if inc.place and not inc.place.hint and prev.place and prev.place.hint:
             inc.place.hint = prev.place.hint

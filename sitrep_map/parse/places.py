@@ -2,7 +2,6 @@
 ("east of X"), origin of fire, or a road between two places."""
 from __future__ import annotations
 
-import contextvars
 from functools import lru_cache
 import re
 from dataclasses import dataclass, field
@@ -161,8 +160,7 @@ def find(sentence: str) -> list[Mention]:
                 break
             out[-1].role, out[-1].qualifier = first.role, first.qualifier
     out.sort(key=lambda x: x.start)
-    SENTENCE.set(sentence)
-    _link(out)
+    _link(out, sentence)
     return out
 
 
@@ -181,15 +179,14 @@ def _split_road(m: Mention) -> None:
 
 
 IN_AREA = re.compile(r",?\s+in\s+(?:the\s+)?")
-SENTENCE: contextvars.ContextVar[str] = contextvars.ContextVar("sentence", default="")
 
 
-def _link(mentions: list[Mention]) -> None:
+def _link(mentions: list[Mention], sentence: str) -> None:
     """Give each location the regions and anchors of its sentence: those after it first."""
     locs = [m for m in mentions if m.role == "location"]
     for prev, m in zip(locs, locs[1:]):
         # "shelled A and B in the X area": X contains the places before it
-        if IN_AREA.fullmatch(SENTENCE.get()[prev.end:m.start]) and not m.road_to:
+        if IN_AREA.fullmatch(sentence[prev.end:m.start]) and not m.road_to:
             m.role = "region"
     named_roads = [m for m in mentions if m.role == "location" and not m.road_to
                    and re.search(r"\b(highway|road)$", m.text)]
