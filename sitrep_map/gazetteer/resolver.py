@@ -3,7 +3,6 @@ narrowed by the governorate hint and by the other places of the same report."""
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import pickle
@@ -17,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from ..model import admin1_aliases
 from . import normalize
-from .admin import GOVERNORATES
+from .admin import GOVERNORATES, features
 from .sources import COUNTRY, Place, country_code, default_sources, read_csv, user_home
 
 # Scores (0-100). A match below the threshold is stored unresolved, with its candidates.
@@ -486,11 +485,8 @@ def _close(c: Candidate, near: list[tuple[float, float]] | None, limit: float = 
 @lru_cache(maxsize=1)
 def _governorates() -> tuple[Place, ...]:
     """Syria's governorates as region entries (feature A/ADM1), from the basemap polygons."""
-    if not GOVERNORATES.exists():
-        return ()
-    fc = json.loads(GOVERNORATES.read_text(encoding="utf-8"))
     out = []
-    for f in fc["features"]:
+    for f in features():
         pr = f["properties"]
         alts = [a for a, n in admin1_aliases().items() if n == pr["name"] and a != "damascus"]
         out.append(Place(id=f"adm1-{pr['code']}", name=pr["name"], lat=pr["label_lat"],
