@@ -1,4 +1,5 @@
-/* sitrep-map in the browser: date labels, play/pause, arrow keys, row -> map fly-to. */
+/* sitrep-map in the browser: date labels, play/pause, arrow keys, row -> map fly-to, and the map's
+   time steps drawn from the arrays the server packed (Incidents.pack), without a round trip. */
 (function () {
   const DAY = 86400000;
   const isoDay = n => new Date(n * DAY).toISOString().slice(0, 10);
@@ -14,7 +15,164 @@
     return h ? Number(h.getAttribute('aria-valuenow')) : null;
   };
 
+  const ARRAYS = {f4: Float32Array, f8: Float64Array, i1: Int8Array, i2: Int16Array, i4: Int32Array,
+                  u1: Uint8Array, u2: Uint16Array, u4: Uint32Array};
+  const decode = spec => {  // plotly's typed array spec {dtype, bdata: base64}
+    const bin = atob(spec.bdata), bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new ARRAYS[spec.dtype](bytes.buffer);
+  };
+  const COLUMNS = ['day', 'lat', 'lon', 'type', 'sub', 'loc', 'killed', 'cell', 'row', 'ring', 'shape'];
+  let unpacked = {src: null};
+  const columns = pack => {
+    if (unpacked.src !== pack) {
+      unpacked = {src: pack};
+      for (const c of COLUMNS) unpacked[c] = decode(pack[c]);
+    }
+    return unpacked;
+  };
+  const bisect = (a, x, right) => {  // first index with a[i] > x (right) or >= x (left)
+    let lo = 0, hi = a.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (right ? a[mid] <= x : a[mid] < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
+  const esc = s => String(s).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;'})[c]);
+  const fmt = n => n.toLocaleString('en-US');
+  const WINDOW_DAYS = {day: 1, '7': 7, '30': 30};
+  let drawn = null;
+
+  const RING = Array.from({length: 25}, (_, i) => 2 * Math.PI * i / 24);
+
+  // One window as the server's live_figure draws it: after the legend keys (one per type, never
+  // changed), all points in one trace coloured per point (grid cells above aggregate_at), then the
+  // precision outlines in one trace: a ring for points near a place, the road or area outline.
+  function windowTraces(pack, a, b) {
+    const c = columns(pack);
+    let shown = 0;
+    for (let i = a; i < b; i++) if (c.lat[i] === c.lat[i]) shown++;
+    const aggregated = shown > pack.aggregate_at;
+    let lat, lon, size, color = [], hover = [], rows = [];
+    const rlat = [], rlon = [];
+    if (aggregated) {
+      const g = pack.grid, count = new Map();
+      for (let i = a; i < b; i++) {
+        if (c.lat[i] !== c.lat[i]) continue;
+        const k = c.type[i] * g.ncell + c.cell[i];
+        count.set(k, (count.get(k) || 0) + 1);
+      }
+      const keys = [...count.keys()].sort((x, y) => x - y);
+      lat = new Float32Array(keys.length); lon = new Float32Array(keys.length); size = new Float32Array(keys.length);
+      keys.forEach((k, j) => {
+        const cell = k % g.ncell, r = Math.floor(cell / g.ncols), q = cell % g.ncols, m = count.get(k);
+        lat[j] = g.lat0 + (r + 0.5) * g.step; lon[j] = g.lon0 + (q + 0.5) * g.step;
+        size[j] = Math.min(40, Math.max(6, 6 + 3 * Math.sqrt(m)));
+        color.push(pack.colors[Math.floor(k / g.ncell)]); hover.push(m + ' incidents'); rows.push(-1);
+      });
+    } else {
+      lat = new Float32Array(shown); lon = new Float32Array(shown); size = new Float32Array(shown);
+      const outlines = shown <= pack.outlines_at;
+      let j = 0;
+      for (let i = a; i < b; i++) {
+        if (c.lat[i] !== c.lat[i]) continue;
+        lat[j] = c.lat[i]; lon[j] = c.lon[i];
+        size[j] = 10 + 3 * Math.sqrt(Math.min(400, c.killed[i]));
+        color.push(pack.colors[c.type[i]]);
+        hover.push('<b>' + esc(pack.names.loc[c.loc[i]]) + '</b> · ' + isoDay(c.day[i]) + '<br>' +
+                   esc(pack.names.sub[c.sub[i]]) + '<br>' + c.killed[i] + ' killed');
+        rows.push(c.row[i]);
+        j++;
+        if (!outlines) continue;
+        if (c.ring[i]) {
+          const dlat = pack.ring_km / 111.0, dlon = dlat / Math.max(Math.cos(c.lat[i] * Math.PI / 180), 0.1);
+          for (const t of RING) { rlat.push(c.lat[i] + dlat * Math.sin(t)); rlon.push(c.lon[i] + dlon * Math.cos(t)); }
+          rlat.push(null); rlon.push(null);
+        } else if (c.shape[i] >= 0) {
+          const [sa, sb] = pack.shapes[c.shape[i]];
+          rlat.push(...sa); rlon.push(...sb);
+        }
+      }
+    }
+    const points = {type: 'scattermap', lat, lon, mode: 'markers', showlegend: false, hoverinfo: 'text',
+                    marker: {size, color, opacity: pack.opacity}, hovertext: hover, customdata: rows};
+    const rings = {type: 'scattermap', lat: rlat, lon: rlon, mode: 'lines', showlegend: false, hoverinfo: 'skip',
+                   opacity: 0.6, line: {color: pack.outline_color, width: 2}};
+    return {points, rings, shown, unresolved: b - a - shown, aggregated};
+  }
+
+  // The one writer of the map figure and the day label (with dash_clientside.set_props), fed by
+  // three callbacks: the packed arrays (points), the server's answer (server-map: a whole figure,
+  // or the traces and title) and the time controls. A time step is cut from the packed arrays.
+  const view = {pack: null, server: null, drag: null, value: null, win: 'day', since: null, drawn: null};
+  function update(source, payload, drag, value, win, since) {
+    Object.assign(view, {drag, value, win, since});
+    if (source === 'pack') view.pack = payload;
+    let step = null;
+    const pack = view.pack;
+    if (pack && value !== null && value !== undefined) {
+      const day = source === 'drag' && drag != null ? drag : value;
+      let lo = day - (WINDOW_DAYS[win] || 1) + 1;
+      if (win === 'since') lo = Math.min(since ? Math.round(Date.parse(since.slice(0, 10)) / DAY) : day, day);
+      const key = [lo, day, win].join(' ');
+      if (source === 'server' || !view.drawn || view.drawn.pack !== pack || view.drawn.key !== key) {
+        view.drawn = {pack, key};
+        step = stepFigure(pack, lo, day);
+      }
+    }
+    const set = window.dash_clientside.set_props;
+    if (source === 'server' && payload) {
+      let figure = payload.figure || patch(payload.traces, payload.title);
+      if (payload.figure && step) {  // the page's own window over the server's layout
+        const n = pack.types.length, data = payload.figure.data.slice();
+        [data[n], data[n + 1]] = step.traces;
+        const layout = payload.figure.layout;
+        figure = {data, layout: {...layout, title: {...layout.title, text: step.title}}};
+      }
+      set('map', {figure});
+      const label = payload.label || (step && step.label);
+      if (label) set('day-label', {children: label});
+    } else if (step) {
+      set('map', {figure: patch(step.traces, step.title, pack.types.length)});
+      set('day-label', {children: step.label});
+    }
+    return window.dash_clientside.no_update;
+  }
+
   window.sitrep = {
+    fromPack(pack, drag, value, win, since, ...filters) {
+      // an answer for filters changed since (a newer one is on its way) is dropped
+      if (pack && JSON.stringify(pack.filters) !== JSON.stringify(filters)) return window.dash_clientside.no_update;
+      return update('pack', pack, drag, value, win, since);
+    },
+    fromServer(server, drag, value, win, since, ...filters) {
+      if (server) {  // drawn for controls changed since: a newer answer is on its way
+        const [day, ...rest] = server.for;
+        if ((day !== value && day !== drag) || JSON.stringify(rest) !== JSON.stringify([win, since, ...filters]))
+          return window.dash_clientside.no_update;
+      }
+      return update('server', server, drag, value, win, since);
+    },
+    fromTime(drag, value, win, since) {
+      const fired = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+      const dragOnly = fired.includes('day.drag_value') && !fired.includes('day.value');
+      return update(dragOnly ? 'drag' : 'time', null, drag, value, win, since);
+    },
+  };
+
+  const patch = (traces, title, first = 0) => ({__dash_patch_update: '__dash_patch_update', operations: [
+    ...traces.map((tr, i) => ({operation: 'Assign', location: ['data', first + i], params: {value: tr}})),
+    {operation: 'Assign', location: ['layout', 'title', 'text'], params: {value: title}}]});
+
+  function stepFigure(pack, lo, day) {
+    const c = columns(pack);
+    const w = windowTraces(pack, bisect(c.day, lo, false), bisect(c.day, day, true));
+    const when = lo === day ? 'on ' + isoDay(day) : 'from ' + isoDay(lo) + ' to ' + isoDay(day);
+    const label = [{type: 'B', namespace: 'dash_html_components', props: {children: lo === day ? isoDay(day) : when}},
+                   ' · ' + fmt(w.shown) + ' on the map', w.unresolved ? ' · ' + fmt(w.unresolved) + ' unresolved' : '',
+                   w.aggregated ? ' · aggregated in 0.1° cells' : ''];
+    return {traces: [w.points, w.rings], title: 'Situation in ' + pack.area + ' ' + when, label};
+  }
+
+  window.sitrep = Object.assign(window.sitrep, {
     play(n, disabled) {  // toggles the interval; the button says what a click will do
       const playing = disabled;
       return [!playing, playing ? '❚❚ Pause' : '▶ Play'];
@@ -30,7 +188,7 @@
       if (m && r.lat !== null) m.flyTo({center: [r.lon, r.lat], zoom: Math.max(m.getZoom(), 10), duration: 800});
       return [{if: {row_index: cell.row}, backgroundColor: '#f3e7c9'}];
     },
-  };
+  });
 
   // arrow keys step a day anywhere on the page, except while typing in a field
   document.addEventListener('keydown', e => {

@@ -85,59 +85,89 @@ def server(db: str, runs: int) -> None:
 
 
 STEP = """async ([key, verify]) => {
-  // keydown -> the day label changed -> MapLibre idle -> (one day) MapLibre draws as many circles as
-  // the label says; the clock stops when all of it holds, so a map still showing the old day counts
+  // keydown -> the day label changed -> the first MapLibre frame drawn with every source loaded (and,
+  // for one day, with as many circles as the label says): that frame shows the new day. Then the page
+  // settles (MapLibre idle, the counts and table updated) before the next step, as between key presses.
   const gd = document.querySelector('#map .js-plotly-plot');
+  const m = gd._fullLayout.map._subplot.map;
   const label = document.querySelector('#day-label');
   const before = label.innerText;
-  const t0 = performance.now();
-  const drawn = () => { const m = gd._fullLayout.map._subplot.map;
-    return m.queryRenderedFeatures().filter(f => f.layer.id.endsWith('-circle')).length; };
+  const drawn = () => m.queryRenderedFeatures().filter(f => f.layer.id.endsWith('-circle')).length;
   const want = () => Number((label.innerText.match(/([\\d,]+) on the map/) || [0, '-1'])[1].replace(/,/g, ''));
+  let painted = null, frames = 0;
+  const t0 = performance.now();
+  const onRender = () => {
+    frames += 1;
+    if (painted === null && label.innerText !== before && m.loaded() && (!verify || drawn() === want()))
+      painted = performance.now() - t0;
+  };
+  m.on('render', onRender);
   document.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  let late = 0;
   await new Promise(res => { const check = () => {
-      if (performance.now() - t0 > 20000) { res(); return; }
-      if (label.innerText !== before) { const m = gd._fullLayout.map._subplot.map;
-        if (m.loaded() && (!verify || drawn() === want())) { res(); return; }
-        if (m.loaded()) { late += 1; requestAnimationFrame(check); return; }
-        m.once('idle', check); return; }
-      requestAnimationFrame(check); }; check(); });
-  await new Promise(requestAnimationFrame);
-  return [performance.now() - t0, late];
+      if (painted !== null || performance.now() - t0 > 20000) res(); else setTimeout(check, 5); }; check(); });
+  m.off('render', onRender);
+  await new Promise(res => m.loaded() && !m.isMoving() ? setTimeout(res, 700) : m.once('idle', () => setTimeout(res, 700)));
+  return [painted, frames];
+}"""
+
+
+FRAMES = """async (n) => {  // one MapLibre frame with nothing changed: the floor of any step
+  const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await new Promise(res => { m.once('render', res); m.triggerRepaint(); });
+    out.push(performance.now() - t0);
+  }
+  return out;
 }"""
 
 
 def browser(db: str, runs: int) -> None:
+    """The page drawing steps from its arrays, then the server drawing them (client_max=0, as above
+    CLIENT_MAX stored), same database, same browser, one run; alternating rounds of ``runs`` steps."""
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
     from sitrep_map.dashboard import create_app
-    t = time.perf_counter()
-    app = create_app(db)
-    print(f"create_app: {time.perf_counter() - t:.2f} s")
-    srv = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{srv.server_port}"
+    from sitrep_map.dashboard.data import CLIENT_MAX
+    urls, servers = {}, []
+    for mode, client_max in (("page", CLIENT_MAX), ("server", 0)):
+        t = time.perf_counter()
+        app = create_app(db, client_max=client_max)
+        print(f"create_app ({mode} draws steps): {time.perf_counter() - t:.2f} s")
+        srv = make_server("127.0.0.1", 0, app.server, threaded=True)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        urls[mode], servers = f"http://127.0.0.1:{srv.server_port}", servers + [srv]
+    results: dict[tuple[str, str], list] = {}
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=[
             "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-dev-shm-usage"])
         page = b.new_page(viewport={"width": 1600, "height": 1000})
-        for name, query in (("one day", ""), ("ten years, cumulative", "&window=since&since=2015-01-01")):
-            page.goto(f"{url}/?date=2020-06-15{query}")
-            page.wait_for_selector(".maplibregl-canvas", timeout=60000)
-            page.wait_for_function("() => document.querySelector('#day-label').innerText.includes('on the map')",
-                                   timeout=60000)
-            time.sleep(2)
-            page.click("header h1")
-            out = [page.evaluate(STEP, ["ArrowRight" if i % 2 == 0 else "ArrowLeft", name == "one day"])
-                   for i in range(runs)]
-            ms = [t for t, _ in out]
-            late = sum(1 for _, k in out if k)
-            print(f"slider step -> map painted, {name:22}: {stats(ms)}  spread (p95-p5) "
-                  f"{np.percentile(ms, 95) - np.percentile(ms, 5):.0f} ms; idle before the new day drawn: {late}")
+        for _ in range(2):
+            for mode, url in urls.items():
+                for name, query in (("one day", ""), ("ten years, cumulative", "&window=since&since=2015-01-01")):
+                    page.goto(f"{url}/?date=2020-06-15{query}")
+                    page.wait_for_selector(".maplibregl-canvas", timeout=60000)
+                    page.wait_for_function("() => document.querySelector('#day-label').innerText"
+                                           ".includes('on the map')", timeout=60000)
+                    time.sleep(2)
+                    page.click("header h1")
+                    results.setdefault((mode, name), []).extend(
+                        page.evaluate(STEP, ["ArrowRight" if i % 2 == 0 else "ArrowLeft", name == "one day"])
+                        for i in range(runs))
+                    results.setdefault((mode, "frame"), []).extend(page.evaluate(FRAMES, 5))
         b.close()
-    srv.shutdown()
+    for (mode, name), out in results.items():
+        if name == "frame":
+            print(f"{mode:6} draws: one MapLibre frame, nothing changed: {stats(out)}")
+            continue
+        ms = [t for t, _ in out]
+        print(f"{mode:6} draws: slider step -> map painted, {name:22}: {stats(ms)}  spread (p95-p5) "
+              f"{np.percentile(ms, 95) - np.percentile(ms, 5):.0f} ms; frames until painted: "
+              f"median {np.median([k for _, k in out]):.0f}")
+    for srv in servers:
+        srv.shutdown()
 
 
 def main(argv=None) -> int:

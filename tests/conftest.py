@@ -57,14 +57,26 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
-def live_app(demo_db):
-    """The dashboard served over real HTTP on 127.0.0.1, in a thread."""
+def serve(db, **kw):
+    """The dashboard of ``db`` served over real HTTP on 127.0.0.1, in a thread: (url, server)."""
     from werkzeug.serving import make_server
     from sitrep_map.dashboard import create_app
-    app = create_app(demo_db)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    t = threading.Thread(target=server.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    server = make_server("127.0.0.1", 0, create_app(db, **kw).server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+@pytest.fixture(scope="session")
+def live_app(demo_db):
+    """The dashboard; the page draws time steps and filters from the arrays it holds."""
+    url, server = serve(demo_db)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app_server(demo_db):
+    """The same dashboard with the server drawing every step (as above CLIENT_MAX incidents)."""
+    url, server = serve(demo_db, client_max=0)
+    yield url
     server.shutdown()

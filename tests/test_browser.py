@@ -4,12 +4,19 @@ import csv
 import datetime as dt
 import json
 import subprocess
+import sys
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from sitrep_map.model import event_colors
+import numpy as np
+
+from sitrep_map.dashboard.data import CLIENT_MAX, Incidents, Query, iso_day
+from sitrep_map.dashboard.figure import AGGREGATE_AT
+from sitrep_map.model import event_colors, taxonomy
 from sitrep_map.store import Store, select
+
+from conftest import REPO, serve
 
 pytestmark = pytest.mark.browser
 
@@ -38,16 +45,31 @@ def wait_counts(page, want_total, timeout=15000):
     return handle.json_value()  # the counts that matched (the map may be mid-update a moment later)
 
 
-@pytest.fixture()
-def page(browser, live_app):
+def open_page(browser, url):
     ctx = browser.new_context(viewport={"width": 1700, "height": 1100}, accept_downloads=True)
     pg = ctx.new_page()
     pg.requests = []
     pg.on("request", lambda r: pg.requests.append(r.url))
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(live_app)
+    pg.goto(url)
     pg.wait_for_selector(".maplibregl-canvas", timeout=30000)
+    return ctx, pg
+
+
+@pytest.fixture()
+def page(browser, live_app):
+    ctx, pg = open_page(browser, live_app)
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture(params=["page", "server"])
+def drawn_by(request, browser):
+    """A page of the dashboard whose time steps are drawn by the page itself, or by the server."""
+    url = request.getfixturevalue("live_app" if request.param == "page" else "live_app_server")
+    ctx, pg = open_page(browser, url)
+    pg.url_base = url
     yield pg
     ctx.close()
 
@@ -79,7 +101,8 @@ def marker_xy(page, lon, lat):
         const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""", [lon, lat])
 
 
-def test_scrub_filter_click_details(page, demo_db, live_app):
+def test_scrub_filter_click_details(drawn_by, demo_db):
+    page, live_app = drawn_by, drawn_by.url_base
     colors = {t: hex_rgb(c) for t, c in event_colors().items()}
     days = sorted(Store(demo_db).incidents()["event_date"].unique())
     # opens on the last day, with that day's incidents drawn; dates shown as dates
@@ -146,7 +169,7 @@ def test_play_and_timeline_brush(page, demo_db, live_app):
     # it steps forward by itself (under load a step may be skipped: the label shows the newest)
     page.wait_for_function(f"() => (document.querySelector('#day-label')?.innerText || '').slice(0, 10) > '{days[1]}'")
     page.click("#play")
-    assert "Play" in page.inner_text("#play")
+    page.wait_for_function("() => document.querySelector('#play').innerText.includes('Play')")
     # brushing the timeline sets a range: window 'since' from the brush start
     box = page.locator("#timeline .nsewdrag").bounding_box()
     y = box["y"] + box["height"] / 2
@@ -260,3 +283,51 @@ def test_exported_html_draws_offline(browser, tmp_path, demo_db):
     assert pg.text_content(".gtitle") == "Situation from A to B"
     assert asked == []
     ctx.close()
+
+
+@pytest.fixture(scope="module")
+def synth_db(tmp_path_factory):
+    """Ten years of synthetic incidents across Syria (scripts/synth.py), 30,000 of them."""
+    out = tmp_path_factory.mktemp("synth") / "synth.gpkg"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "synth.py"), "--n", "30000", "--out", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+PLOTLY_LINES = """() => {
+  const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  return m.queryRenderedFeatures().filter(f => f.layer.id.startsWith('plotly') && f.layer.id.endsWith('-line'))
+    .reduce((n, f) => n + (f.geometry.type === 'MultiLineString' ? f.geometry.coordinates.length : 1), 0);
+}"""
+
+
+@pytest.mark.parametrize("client_max", [CLIENT_MAX, 0], ids=["page", "server"])
+def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max):
+    """Whether the page or the server draws: above 5,000 in view the map draws one circle per grid
+    cell and type, and a day's incidents near a place get their 5 km ring."""
+    url, server = serve(synth_db, client_max=client_max)
+    inc = Incidents.read(synth_db)
+    ctx, page = open_page(browser, f"{url}/?date={iso_day(inc.last_day)}&window=since&since={iso_day(inc.first_day)}")
+    try:
+        page.wait_for_function("() => document.querySelector('#day-label').innerText.includes('aggregated')",
+                               timeout=30000)
+        everything = inc.rows(Query(day=inc.last_day, window="since", since=inc.first_day,
+                                    event_type=list(taxonomy())))
+        cells = inc.cells(everything)[0]
+        assert len(everything) > AGGREGATE_AT and 0 < len(cells) < len(everything)
+        wait_counts(page, len(cells), timeout=30000)
+
+        # one day with incidents near a place (geo_precision 2): as many rings as such incidents
+        near = np.flatnonzero((inc.precision == 2) & inc.point & inc.resolved)
+        day = int(inc.day[near[len(near) // 2]])
+        rows = inc.rows(Query(day=day, event_type=list(taxonomy())))
+        n_near = int(((inc.precision[rows] == 2) & inc.resolved[rows]).sum())
+        page.locator("#window label", has_text="the day").click()
+        page.evaluate("d => window.dash_clientside.set_props('day', {value: d, drag_value: d})", day)
+        day_label(page, iso_day(day))
+        wait_counts(page, int(inc.resolved[rows].sum()), timeout=30000)
+        page.wait_for_function(f"() => ({PLOTLY_LINES})() >= {n_near}", timeout=30000)
+        assert page.errors == []
+    finally:
+        ctx.close()
+        server.shutdown()

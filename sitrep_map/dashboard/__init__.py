@@ -10,15 +10,17 @@ from pathlib import Path
 import dash
 
 from .callbacks import register
-from .data import Live
+from .data import CLIENT_MAX, Live
 from .layout import layout
 from .style import ASSETS
 
 
-def create_app(db: str | Path) -> dash.Dash:
+def create_app(db: str | Path, client_max: int = CLIENT_MAX) -> dash.Dash:
+    """``client_max``: up to this many incidents stored, the page holds the map's arrays and draws
+    time steps and filters itself; above it, the server draws each step."""
     live = Live(db)
     app = dash.Dash(__name__, assets_folder=str(ASSETS), title="sitrep-map",
                     serve_locally=True, update_title=None)
     app.layout = layout(live.inc, Path(db).name)
-    register(app, live)
+    register(app, live, client_max)
     return app

@@ -11,9 +11,12 @@ import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
+from _plotly_utils.utils import to_typed_array_spec as typed
+
 from ..model import event_colors, taxonomy
-from .data import Live, day_number, iso_day
-from .figure import live_figure
+from .data import CLIENT_MAX, Live, day_number, iso_day
+from ..layers import RADIUS_KM
+from .figure import AGGREGATE_AT, OPACITY, OUTLINE_COLOR, OUTLINES_AT, live_figure, shapes
 from .ingest_ui import register_ingest
 from .layout import EXPORTS, TABLE_COLUMNS
 from .state import CONTROLS, describe, from_search, query, to_search
@@ -22,6 +25,7 @@ TABLE_ROWS = 500
 UNRESOLVED_ROWS = 100
 CONTROL_INPUTS = [Input(cid, "date" if cid == "since" else "value") for cid in CONTROLS]
 CONTROL_OUTPUTS = [Output(cid, "date" if cid == "since" else "value") for cid in CONTROLS]
+FILTERS = ("types", "subs", "govs", "actors", "minfat", "places")   # what the page's arrays depend on
 
 
 def _values(args) -> dict:
@@ -48,7 +52,7 @@ def _brush(selected: dict | None, relayout: dict | None) -> tuple[str, str] | No
     return str(a)[:10], str(b)[:10]
 
 
-def register(app: dash.Dash, live: Live) -> None:
+def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
     all_types = list(taxonomy())
 
     @app.callback(Output("url", "search"), *CONTROL_OUTPUTS, Output("view", "data"),
@@ -63,6 +67,10 @@ def register(app: dash.Dash, live: Live) -> None:
         first, last = live.inc.first_day, live.inc.last_day
         keep = [dash.no_update] * len(CONTROLS)
         trig = ctx.triggered_id
+        if trig is None and search is None:
+            # the page's first call, before dcc.Location has read the address: its own call follows.
+            # Answering now with defaults could land after that one and undo the URL's view
+            raise dash.exceptions.PreventUpdate
         if trig in (None, "url"):
             values, view = from_search(search, last, all_types)
             values["day"] = min(max(values["day"], first), last)
@@ -86,42 +94,72 @@ def register(app: dash.Dash, live: Live) -> None:
         new = to_search({**in_url, **changed}, view, all_types)
         return (new if new != current else dash.no_update), *keep, dash.no_update
 
-    @app.callback(Output("map", "figure"), Output("day-label", "children"), Output("query", "data"),
+    @app.callback(Output("points", "data"), *[Input(c, "value") for c in FILTERS], Input("version", "data"))
+    def points(*args):
+        """The filtered incidents of all days for the page, which then draws each step itself
+        (assets/app.js, sitrep.draw). Above CLIENT_MAX stored the server draws every step."""
+        inc = live.inc
+        if len(inc) > client_max:
+            return None
+        q = query({**dict(zip(FILTERS, args)), "day": inc.last_day})
+        colors = event_colors()
+        rows, pack = inc.pack(q)
+        shape, outlines = shapes(inc, rows)
+        return {**pack, "filters": list(args[:len(FILTERS)]), "shape": typed(shape), "shapes": outlines,
+                "types": all_types,
+                "colors": [colors[t] for t in all_types], "aggregate_at": AGGREGATE_AT,
+                "outlines_at": OUTLINES_AT, "ring_km": RADIUS_KM[2], "opacity": OPACITY,
+                "outline_color": OUTLINE_COLOR,
+                "area": describe(q)[0]}
+
+    @app.callback(Output("server-map", "data"), Output("query", "data"),
                   Input("day", "drag_value"), *CONTROL_INPUTS, Input("view", "data"), Input("version", "data"))
     def draw(drag, *args):
-        """The hot path: the slider scrubs on drag_value, everything else on value."""
+        """The map from the server, for the page's draw (assets/app.js, the one writer of the figure
+        and the label): the whole figure on load, view, basemap or a commit; the traces on a step or a
+        filter change, unless the page holds the arrays (up to CLIENT_MAX stored) and draws those
+        itself: then the server only passes the query on to the counts and table."""
         inc = live.inc
+        client = len(inc) <= client_max
         version = args[-1] or {}
         args = args[:-1]
         values = _values(args[:len(CONTROLS)])
         fired = {t["prop_id"] for t in ctx.triggered}
         dragging = fired == {"day.drag_value"}
+        whole = ctx.triggered_id is None or bool(fired & {"view.data", "basemap.value", "version.data", "."})
+        by_page = client and not whole    # the page draws steps and filters from its arrays
         if dragging and drag is not None:
             values["day"] = drag
         view = args[-1] or {}
         if values["day"] is None:
-            return dash.no_update, dash.no_update, dash.no_update
+            return dash.no_update, dash.no_update
         q = query(values)
-        rows = inc.rows(q)
         area, when = describe(q)
+        query_data = {**values, "area": area, "when": when, "version": version.get("n", 0)}
+        if by_page:  # the counts, table and timeline follow
+            return dash.no_update, (dash.no_update if dragging else query_data)
+        rows = inc.rows(q)
         title = f"Situation in {area} {when}"
         fig, aggregated = live_figure(inc, rows, title, view=view,
                                       online=values["basemap"] == "online", uirevision=str(view.get("n", "")))
-        if ctx.triggered_id is not None and not fired & {"view.data", "basemap.value", "."}:
+        if not whole:
             # a step: only the traces and the title change. The layout (basemap style, view) stays
             # the same object in the page, so MapLibre keeps its style and sources
-            patch = dash.Patch()
-            for i, trace in enumerate(fig["data"]):
-                patch["data"][i] = trace
-            patch["layout"]["title"]["text"] = title
-            fig = patch
-        shown = int(inc.resolved[rows].sum())
-        label = [html.B(when.split(" ", 1)[1] if q.span()[0] == q.span()[1] else when),
-                 f" · {shown:,} on the map", f" · {len(rows) - shown:,} unresolved" if len(rows) > shown else "",
-                 " · aggregated in 0.1° cells" if aggregated else ""]
+            out = {"traces": fig["data"], "title": title}
+        else:
+            out = {"figure": fig}
+        if not client:  # else the page writes the label, with the points
+            shown = int(inc.resolved[rows].sum())
+            out["label"] = [html.B(when.split(" ", 1)[1] if q.span()[0] == q.span()[1] else when),
+                            f" · {shown:,} on the map",
+                            f" · {len(rows) - shown:,} unresolved" if len(rows) > shown else "",
+                            " · aggregated in 0.1° cells" if aggregated else ""]
+        out["n"] = time.time()   # every answer is news to the page, even the same figure again
+        # what it was drawn for: the page drops an answer overtaken by newer controls
+        out["for"] = [values["day"], values["window"], values["since"], *[values[c] for c in FILTERS]]
         if dragging:  # the counts, table and timeline follow on release, not on every step of a drag
-            return fig, label, dash.no_update
-        return fig, label, {**values, "area": area, "when": when, "version": version.get("n", 0)}
+            return out, dash.no_update
+        return out, query_data
 
     @app.callback(Output("types", "options"), Output("subs", "options"), Output("actors", "options"),
                   Output("govs", "options"), Output("places", "options"), Output("table", "data"),
@@ -199,6 +237,14 @@ def register(app: dash.Dash, live: Live) -> None:
             return dcc.send_bytes(out.read_bytes(), name), f"{name}: {len(sub):,} incidents"
 
     register_ingest(app, live)
+
+    # the page draws the map (assets/app.js): fed by the packed arrays, the server's answer and time
+    now = [State("day", "drag_value"), State("day", "value"), State("window", "value"), State("since", "date")]
+    app.clientside_callback("window.sitrep.fromPack", Input("points", "data"), *now,
+                            *[State(c, "value") for c in FILTERS])
+    app.clientside_callback("window.sitrep.fromServer", Input("server-map", "data"), *now,
+                            *[State(c, "value") for c in FILTERS])
+    app.clientside_callback("window.sitrep.fromTime", *[Input(x.component_id, x.component_property) for x in now])
 
     app.clientside_callback(
         """function(n, values) {

@@ -3,6 +3,7 @@ filters are lookup tables over category codes, applied to that slice only, so a 
 proportion to the window, not to the table."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ CODED = (*CATEGORIES, "location")                          # kept as codes + lab
 WINDOWS = {"day": 1, "7": 7, "30": 30}                     # "since" = cumulative from a start date
 GRID = 0.1                                                 # degrees per aggregation cell
 BBOX = (32.0, 35.0, 37.6, 42.6)                            # lat0, lon0, lat1, lon1 of the grid
+CLIENT_MAX = 300_000   # up to this many stored, the page holds the map's arrays and steps days itself
 
 
 def day_number(iso: str) -> int:
@@ -166,6 +168,25 @@ class Incidents:
         else:
             c = np.bincount(self.codes[col][sl][m], minlength=len(self.labels[col]))
         return {lab: int(k) for lab, k in zip(self.labels[col], c) if lab}
+
+    def pack(self, q: Query) -> tuple[np.ndarray, dict]:
+        """The filtered incidents of every day (their rows, and typed arrays for the page):
+        assets/app.js cuts a date window out of them (binary search) and draws it without a server
+        round trip."""
+        from _plotly_utils.utils import to_typed_array_spec as typed
+        rows = self.rows(dataclasses.replace(q, window="since", since=self.first_day, day=self.last_day))
+        lat = np.where(self.resolved[rows], self.lat[rows], np.nan).astype("float32")
+        cols = {"day": self.day[rows].astype("int32"), "lat": lat, "lon": self.lon[rows],
+                "type": self.codes["event_type"][rows].astype("uint8"),
+                "sub": self.codes["sub_event_type"][rows].astype("uint16"),
+                "loc": self.codes["location"][rows].astype("int32"),
+                "killed": np.clip(self.fatalities[rows], 0, 65535).astype("uint16"),
+                "cell": self.cell[rows].astype("uint16"), "row": rows.astype("int32"),
+                "ring": ((self.precision[rows] >= 2) & self.point[rows]).astype("uint8")}
+        return rows, {"n": len(rows), **{k: typed(v) for k, v in cols.items()},
+                "names": {"sub": self.labels["sub_event_type"], "loc": self.labels["location"]},
+                "grid": {"lat0": BBOX[0], "lon0": BBOX[1], "step": GRID, "ncols": self.ncols,
+                         "ncell": self.nrows * self.ncols}}
 
     def per_day(self) -> tuple[np.ndarray, np.ndarray]:
         """(days, counts[type, day]) over the whole range: the timeline."""

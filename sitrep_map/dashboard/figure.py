@@ -146,29 +146,55 @@ AGGREGATE_AT = 5000      # more incidents than this in view: draw grid cells, no
 OUTLINES_AT = 1500       # draw precision outlines (radius, governorate, road) up to this many
 RING = np.linspace(0, 2 * np.pi, 25, dtype="float32")
 ONLINE = "open-street-map"   # opt-in online tiles
+OUTLINE_COLOR = "#3d3a35"
 
 
-def _ring(lat: float, lon: float, km: float) -> tuple[list, list]:
-    dlat = km / 111.0
-    dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
-    return (lat + dlat * np.sin(RING)).round(4).tolist() + [None], (lon + dlon * np.cos(RING)).round(4).tolist() + [None]
+def rings(lat: np.ndarray, lon: np.ndarray, km: float) -> tuple[np.ndarray, np.ndarray]:
+    """Circles of ``km`` around each point, as one line with a NaN gap after each circle."""
+    dlat = np.float32(km / 111.0)
+    dlon = dlat / np.maximum(np.cos(np.radians(lat)), 0.1)
+    ring_lat = lat[:, None] + dlat * np.sin(RING)[None, :]
+    ring_lon = lon[:, None] + dlon[:, None] * np.cos(RING)[None, :]
+    gap = np.full((len(lat), 1), np.nan, dtype="float32")
+    return (np.hstack([ring_lat, gap]).astype("float32").ravel(),
+            np.hstack([ring_lon, gap]).astype("float32").ravel())
 
 
-def outlines(inc, rows: np.ndarray) -> tuple[list, list]:
+def outlines(inc, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Precision drawn: a radius for geo_precision 2, the geometry for roads and governorates."""
     from ..layers import RADIUS_KM
-    lat, lon = [], []
     rows = rows[(inc.precision[rows] >= 2) & inc.resolved[rows]]
-    for r in rows[inc.point[rows]]:
-        a, b = _ring(float(inc.lat[r]), float(inc.lon[r]), RADIUS_KM[2])
-        lat += a
-        lon += b
+    near = rows[inc.point[rows]]
+    lat, lon = rings(inc.lat[near], inc.lon[near], RADIUS_KM[2])
     other = rows[~inc.point[rows]]   # roads and governorates: their geometry, read by id
     if len(other):
         a, b = _lines(inc.details(other).geometry)
-        lat += a
-        lon += b
+        lat = np.concatenate([lat, np.array(a, dtype="float32")])   # None -> NaN: a gap
+        lon = np.concatenate([lon, np.array(b, dtype="float32")])
     return lat, lon
+
+
+SHAPES_MAX = 2000   # distinct road/area outlines shipped to the page
+
+
+def shapes(inc, rows: np.ndarray) -> tuple[np.ndarray, list]:
+    """For the page: per row, the index of its outline (road or area geometry) in a list of
+    distinct [lat, lon] rings, or -1 (points draw their ring in the page)."""
+    index = np.full(len(rows), -1, dtype="int32")
+    other = np.flatnonzero((inc.precision[rows] >= 2) & inc.resolved[rows] & ~inc.point[rows])
+    if not len(other):
+        return index, []
+    seen: dict[bytes, int] = {}
+    out = []
+    for j, g in zip(other, inc.details(rows[other]).geometry):
+        if g is None:
+            continue
+        key = g.wkb
+        if key not in seen and len(out) < SHAPES_MAX:
+            seen[key] = len(out)
+            out.append(list(_lines([g])))
+        index[j] = seen.get(key, -1)
+    return index, out
 
 
 def _hovertext(inc, rows: np.ndarray) -> list[str]:
@@ -181,44 +207,42 @@ def _hovertext(inc, rows: np.ndarray) -> list[str]:
 def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None, online: bool = False,
                 uirevision: str = "keep") -> tuple[dict, bool]:
     """The dashboard map of ``rows`` (row numbers into the arrays of inc); returns (figure, aggregated).
+    Traces: one legend key per type (no data, never changes), then all the points in one trace
+    coloured per point, then all the precision outlines in one: a step updates two map sources.
     A plain dict with typed arrays: go.Figure's validation would cost more than the data."""
     colors = event_colors()
+    palette = np.array([colors[t] for t in taxonomy()], dtype=object)
     rows = rows[inc.resolved[rows]]
     aggregated = len(rows) > AGGREGATE_AT
-    types = inc.codes["event_type"][rows]
     if aggregated:
-        t_cell, clat, clon, count = inc.cells(rows)
+        types, lat, lon, count = inc.cells(rows)
+        size = np.clip(6 + 3 * np.sqrt(count), 6, 40).astype("float32")
+        extra = {"hovertext": [f"{c} incidents" for c in count], "customdata": [-1] * len(count)}
+        lines = (np.zeros(0, "float32"), np.zeros(0, "float32"))
     else:
-        hover = np.array(_hovertext(inc, rows), dtype=object)
-    traces = []
-    for code, etype in enumerate(taxonomy()):
-        if aggregated:
-            k = t_cell == code
-            lat, lon, n = clat[k], clon[k], int(count[k].sum())
-            size = np.clip(6 + 3 * np.sqrt(count[k]), 6, 40).astype("float32")
-            extra = {"hovertext": [f"{c} incidents" for c in count[k]], "customdata": [-1] * int(k.sum())}
-            lines = ([], [])
-        else:
-            k = types == code
-            part = rows[k]
-            lat, lon, n = inc.lat[part], inc.lon[part], len(part)
-            size = marker_size(inc.fatalities[part])
-            # a plain list: Dash drops typed-array customdata from clickData
-            extra = {"hovertext": hover[k].tolist(), "customdata": part.tolist()}
-            lines = outlines(inc, part) if len(rows) <= OUTLINES_AT else ([], [])
-        traces.append({"type": "scattermap", "lat": typed(lat), "lon": typed(lon), "mode": "markers",
-                       "name": f"{etype} ({n:,})", "legendgroup": etype, "hoverinfo": "text",
-                       "marker": {"size": typed(size), "color": colors[etype], "opacity": OPACITY},
-                       "visible": True if n else "legendonly", **extra})
-        traces.append({"type": "scattermap", "lat": lines[0], "lon": lines[1], "mode": "lines",
-                       "legendgroup": etype, "showlegend": False, "hoverinfo": "skip", "opacity": 0.6,
-                       "line": {"color": colors[etype], "width": 2}})
+        types, lat, lon = inc.codes["event_type"][rows], inc.lat[rows], inc.lon[rows]
+        size = marker_size(inc.fatalities[rows])
+        # a plain list: Dash drops typed-array customdata from clickData
+        extra = {"hovertext": _hovertext(inc, rows), "customdata": rows.tolist()}
+        lines = outlines(inc, rows) if len(rows) <= OUTLINES_AT else (np.zeros(0, "float32"),) * 2
+    # legend keys on a hidden cartesian corner: not map sources, so a step leaves them alone
+    keys = [{"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": etype,
+             "marker": {"size": 10, "color": colors[etype], "opacity": OPACITY}, "hoverinfo": "skip"}
+            for etype in taxonomy()]
+    points = {"type": "scattermap", "lat": typed(lat), "lon": typed(lon), "mode": "markers", "showlegend": False,
+              "hoverinfo": "text", "marker": {"size": typed(size), "color": palette[types].tolist(), "opacity": OPACITY},
+              **extra}
+    edges = {"type": "scattermap", "lat": typed(lines[0]), "lon": typed(lines[1]), "mode": "lines", "showlegend": False,
+             "hoverinfo": "skip", "opacity": 0.6, "line": {"color": OUTLINE_COLOR, "width": 2}}
     view = view or {}
     layout = layout_dict(title, uirevision, None)
+    layout["legend"].update(itemclick=False, itemdoubleclick=False)   # the type filter is above the map
+    layout["xaxis"] = {"visible": False, "domain": [0, 0.001], "fixedrange": True}
+    layout["yaxis"] = {"visible": False, "domain": [0, 0.001], "fixedrange": True}
     layout["map"] = {"style": ONLINE if online else basemap_style(),
                      "center": {"lat": view.get("lat", CENTER["lat"]), "lon": view.get("lon", CENTER["lon"])},
                      "zoom": view.get("zoom", ZOOM)}
-    return {"data": traces, "layout": layout}, aggregated
+    return {"data": [*keys, points, edges], "layout": layout}, aggregated
 
 
 # -- static snapshot extras ----------------------------------------------------------------------

@@ -16,14 +16,24 @@ TABLE_COLUMNS = [("event_date", "Date"), ("sub_event_type", "Type"), ("location"
                  ("fatalities", "Killed")]
 
 
+BARS_UP_TO = 400   # days; a longer timeline is drawn as stacked steps (thousands of bars redraw slowly)
+
+
 def timeline(inc: Incidents) -> go.Figure:
     days, counts = inc.per_day()
     x = [iso_day(d) for d in days]
     colors = event_colors()
-    bars = [go.Bar(x=x, y=counts[i], name=t, marker={"color": colors[t], "line": {"width": 0}},
-                   hovertemplate="%{x|%Y-%m-%d}: %{y} " + t + "<extra></extra>", showlegend=False)
-            for i, t in enumerate(taxonomy()) if counts[i].any()]
-    fig = go.Figure(bars)
+    hover = {"hovertemplate": "%{x|%Y-%m-%d}: %{y} {t}<extra></extra>", "showlegend": False}
+    if len(days) <= BARS_UP_TO:
+        traces = [go.Bar(x=x, y=counts[i], name=t, marker={"color": colors[t], "line": {"width": 0}},
+                         **{**hover, "hovertemplate": hover["hovertemplate"].replace("{t}", t)})
+                  for i, t in enumerate(taxonomy()) if counts[i].any()]
+    else:
+        traces = [go.Scatter(x=x, y=counts[i], name=t, stackgroup="types", mode="lines",
+                             line={"color": colors[t], "width": 0, "shape": "hv"}, fillcolor=colors[t],
+                             **{**hover, "hovertemplate": hover["hovertemplate"].replace("{t}", t)})
+                  for i, t in enumerate(taxonomy()) if counts[i].any()]
+    fig = go.Figure(traces)
     fig.update_layout(barmode="stack", bargap=0, margin={"l": 40, "r": 10, "t": 4, "b": 24}, height=110,
                       dragmode="select", selectdirection="h", template={}, uirevision="keep",
                       xaxis={"type": "date", "tickformat": "%Y-%m-%d", "fixedrange": False},
@@ -170,5 +180,7 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
         ]),
         dcc.Store(id="view"),
         dcc.Store(id="query"),
+        dcc.Store(id="points"),
+        dcc.Store(id="server-map"),
         dcc.Store(id="version", data={"n": 0}),
     ])
