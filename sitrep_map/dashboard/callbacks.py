@@ -11,10 +11,8 @@ import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from _plotly_utils.utils import to_typed_array_spec as typed
-
 from ..model import event_colors, taxonomy
-from .data import CLIENT_MAX, Live, day_number, iso_day
+from .data import CLIENT_MAX, Live, day_number, iso_day, typed
 from ..layers import RADIUS_KM
 from .figure import AGGREGATE_AT, OPACITY, OUTLINE_COLOR, OUTLINES_AT, live_figure, shapes
 from .ingest_ui import register_ingest

@@ -3,8 +3,10 @@ filters are lookup tables over category codes, applied to that slice only, so a 
 proportion to the window, not to the table."""
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +21,12 @@ WINDOWS = {"day": 1, "7": 7, "30": 30}                     # "since" = cumulativ
 GRID = 0.1                                                 # degrees per aggregation cell
 BBOX = (32.0, 35.0, 37.6, 42.6)                            # lat0, lon0, lat1, lon1 of the grid
 CLIENT_MAX = 300_000   # up to this many stored, the page holds the map's arrays and steps days itself
+
+
+def typed(a: np.ndarray) -> dict:
+    """A numpy array as plotly.js's typed array spec (little-endian bytes in base64)."""
+    a = np.ascontiguousarray(a)
+    return {"dtype": a.dtype.str[1:], "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
 def day_number(iso: str) -> int:
@@ -75,6 +83,8 @@ class Incidents:
             known = list(taxonomy()) if col == "event_type" else []
             self.codes[col], self.labels[col] = _encode(f[col].fillna(""), known)
         self.names = {c: np.array(self.labels[c], dtype=object) for c in CODED}  # codes -> text, vectorised
+        self.html = {c: np.array([html.escape(x) for x in self.labels[c]], dtype=object)
+                     for c in ("location", "sub_event_type")}          # escaped once, for hover text
         actors = pd.concat([f["actor1"], f["actor2"]]).fillna("")
         codes, self.labels["actor"] = _encode(actors, [])
         self.actor1, self.actor2 = codes[:len(f)], codes[len(f):]
@@ -173,7 +183,6 @@ class Incidents:
         """The filtered incidents of every day (their rows, and typed arrays for the page):
         assets/app.js cuts a date window out of them (binary search) and draws it without a server
         round trip."""
-        from _plotly_utils.utils import to_typed_array_spec as typed
         rows = self.rows(dataclasses.replace(q, window="since", since=self.first_day, day=self.last_day))
         lat = np.where(self.resolved[rows], self.lat[rows], np.nan).astype("float32")
         cols = {"day": self.day[rows].astype("int32"), "lat": lat, "lon": self.lon[rows],

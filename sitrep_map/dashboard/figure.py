@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..model import event_colors, taxonomy
-from _plotly_utils.utils import to_typed_array_spec as typed
 
+from .data import typed
 from .style import ATTRIBUTION, basemap_style
 
 OPACITY = 0.9
@@ -198,10 +198,9 @@ def shapes(inc, rows: np.ndarray) -> tuple[np.ndarray, list]:
 
 
 def _hovertext(inc, rows: np.ndarray) -> list[str]:
-    loc, sub = (inc.names[c][inc.codes[c][rows]] for c in ("location", "sub_event_type"))
-    day = (np.datetime64("1970-01-01") + inc.day[rows].astype("timedelta64[D]")).astype(str)
-    return [f"<b>{html.escape(a)}</b> · {d}<br>{html.escape(b)}<br>{k} killed"
-            for a, b, d, k in zip(loc, sub, day, inc.fatalities[rows])]
+    loc, sub = (inc.html[c][inc.codes[c][rows]] for c in ("location", "sub_event_type"))
+    day = inc.iso_days(rows)
+    return [f"<b>{a}</b> · {d}<br>{b}<br>{k} killed" for a, b, d, k in zip(loc, sub, day, inc.fatalities[rows].tolist())]
 
 
 def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None, online: bool = False,
