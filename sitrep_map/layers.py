@@ -13,6 +13,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from .gazetteer import Gazetteer, Match
+from .gazetteer.resolver import settled
 from .gazetteer.admin import governorate_shapes
 from .gazetteer.sources import COUNTRY, country_code
 from .model import COLUMNS, ParsedIncident, event_id
@@ -25,6 +26,28 @@ RADIUS_KM = {1: 0.0, 2: 5.0, 3: 50.0}   # drawn uncertainty per geo_precision
 class Located:
     match: Match | None
     road: Match | None = None
+
+
+_POINTS: dict[tuple[float, float], Point] = {}   # a place's point, made once (geometries are immutable)
+_PLAIN: dict[str, str] = {}
+
+
+def _point(lon: float, lat: float) -> Point:
+    p = _POINTS.get((lon, lat))
+    if p is None:
+        if len(_POINTS) >= 20_000:
+            _POINTS.clear()
+        p = _POINTS[(lon, lat)] = Point(lon, lat)
+    return p
+
+
+def _plain(name: str) -> str:
+    out = _PLAIN.get(name)
+    if out is None:
+        if len(_PLAIN) >= 20_000:
+            _PLAIN.clear()
+        out = _PLAIN[name] = plain(name)
+    return out
 
 
 def plain(name: str) -> str:
@@ -52,6 +75,11 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer, country: str | None 
     for inc, (m, r) in zip(incidents, pass1):
         if inc.place is None:
             out.append(Located(None))
+            continue
+        if m is not None and settled(m):   # nearby places would change nothing
+            if inc.place.road_to:
+                r = first(inc.place.road_to, inc.place.hint, [(m.best.place.lat, m.best.place.lon)])
+            out.append(Located(m, r))
             continue
         near = []
         for a in inc.place.anchors:  # "east of Saraqib"
@@ -114,7 +142,7 @@ def place_fields(m: Match | None, road: Match | None = None, qualifier: str = ""
         return {}, "SYR"
     pl = m.best.place
     prec = 3 if pl.feature_class == "A" else PRECISION.get(qualifier, 1)
-    geom, kind, lat, lon, name = Point(pl.lon, pl.lat), "point", pl.lat, pl.lon, plain(pl.name)
+    geom, kind, lat, lon, name = _point(pl.lon, pl.lat), "point", pl.lat, pl.lon, _plain(pl.name)
     if is_road and road and road.resolved and road.best:
         rp = road.best.place
         geom = LineString([(pl.lon, pl.lat), (rp.lon, rp.lat)])

@@ -189,3 +189,53 @@ def test_pronoun_takes_the_previous_actor_and_area():
     assert [i.place.text for i in r.incidents] == ["Morek", "Kafr Zita"]
     second = r.incidents[1]
     assert second.actor1 == "Hayat Tahrir al-Sham" and second.place.hint == "Hama" and second.fatalities == 1
+
+
+def test_typo_repair_does_not_guess_between_two_words():
+    # "former" is one letter from both "farmer" and "formed": left as written
+    assert repair("a former rebel commander") == "a former rebel commander"
+
+
+def test_place_forces_retreat_to_is_not_the_location():
+    r = parse_report(report("ISIS militants captured Al-Susah, forcing the army to retreat towards Hajin;"))
+    assert [i.place.text for i in r.incidents] == ["Al-Susah"]
+
+
+def test_a_part_of_a_town_gives_way_to_the_town():
+    r = parse_report(report("Clashes broke out between the SDF and ISIS cells near Sina'a prison in "
+                            "Al-Hasakah city;"))
+    assert [i.place.text for i in r.incidents] == ["Al-Hasakah"]
+    r = parse_report(report("Israeli warplanes struck Mezzeh airbase in Damascus;"))
+    assert [(i.place.text, i.place.hint) for i in r.incidents] == [("Mezzeh airbase", "Damascus")]
+
+
+def _sentences():
+    from sitrep_map.parse.segment import clean, segments, sentences
+    folders = [FIX.parent / "corpus", FIX, FIX.parents[1] / ".." / "data" / "demo" / "reports"]
+    for folder in folders:
+        for path in sorted(folder.glob("*.txt")):
+            for seg in segments(clean(path.read_text(encoding="utf-8"))):
+                for s in sentences(seg):
+                    yield s.text.strip()
+
+
+def test_word_gates_and_start_words_never_hide_a_match():
+    """The shortcuts (rules.Words / Starts / Rx) find exactly what the plain regexes find."""
+    import re
+    from sitrep_map.parse import engine, places, rules
+    texts = [t for s in _sentences() for t in (s, s.lower(), s.upper())]
+    gated = [(r.pattern, r.gate) for r in rules.event_rules() + rules.actor_rules()]
+    gated += [(p, g) for scope in ("item", "context") for p, g in rules.skip_scope(scope)]
+    starts = [rules.event_starts(), rules.actor_starts(), places.STARTS, rules._SHARED]
+    for text in texts:
+        words = rules.Words(text)
+        for pattern, gate in gated:
+            if not words.opens(gate):
+                assert not pattern.search(text), (pattern.pattern[:60], text)
+        for family in starts:
+            for i, p in enumerate(family.patterns):
+                want = [m.span() for m in p.finditer(text)]
+                assert [m.span() for m in family.finditer(i, text, words)] == want, (p.pattern[:60], text)
+                first = family.search(i, text, words)
+                assert (first.span() if first else None) == (want[0] if want else None)
+    assert isinstance(engine.RX_CONTINUES.pattern, re.Pattern)

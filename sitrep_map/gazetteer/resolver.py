@@ -43,6 +43,23 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742 * math.asin(math.sqrt(h))
 
 
+def _nearest(lat: float, lon: float, near: list[tuple[float, float, float]]) -> float:
+    """min(km(lat, lon, la, lo)) over near given as (la, lo, cos(la in radians)): the same sums."""
+    p = math.pi / 180
+    c1 = math.cos(lat * p)
+    return min(12742 * math.asin(math.sqrt(math.sin((la - lat) * p / 2) ** 2
+                                           + c1 * c2 * math.sin((lo - lon) * p / 2) ** 2))
+               for la, lo, c2 in near)
+
+
+def _with_cos(near: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
+    p = math.pi / 180
+    return [(la, lo, math.cos(la * p)) for la, lo in near]
+
+
+_iso2 = lru_cache(maxsize=256)(country_code)
+
+
 @dataclass
 class Candidate:
     place: Place
@@ -79,6 +96,7 @@ class Match:
                 "alternatives": [c.as_dict() for c in self.candidates[1:6]]}
 
 
+@lru_cache(maxsize=4096)
 def admin1_of(hint: str | None) -> str | None:
     """'southern Idlib' / 'Raqqah governorate' -> ACLED governorate name, else None."""
     if not hint:
@@ -128,6 +146,7 @@ class PlaceList:
 _FIELDS = [f.name for f in fields(Place)]
 _B, _MASK = 1_000_003, (1 << 64) - 1       # polynomial string hash mod 2**64 (numpy and Python agree)
 _POW = [pow(_B, k, 1 << 64) for k in range(512)]
+_POW64 = np.array(_POW, dtype=np.uint64)
 _DEL2_LEN = (7, 40)   # queries of this many letters also look up their two-letter deletions
 
 
@@ -193,11 +212,11 @@ def _query_hashes(q: str) -> list[int]:
         suf[j] = (suf[j + 1] + cs[j] * _POW[m - 1 - j]) & _MASK
     out = [pre[m]]
     out += [(pre[j] * _POW[m - 1 - j] + suf[j + 1]) & _MASK for j in range(m)]
-    if _DEL2_LEN[0] <= m <= _DEL2_LEN[1]:
-        for i in range(m - 1):
-            pi, pi1 = pre[i] * _POW[m - 2 - i], pre[i + 1]
-            for j in range(i + 1, m):
-                out.append((pi + (pre[j] - pi1 * _POW[j - i - 1]) * _POW[m - 1 - j] + suf[j + 1]) & _MASK)
+    if _DEL2_LEN[0] <= m <= _DEL2_LEN[1]:   # letters i < j dropped; uint64 wraps like & _MASK
+        i, j = np.triu_indices(m, 1)
+        p, s = np.array(pre, dtype=np.uint64), np.array(suf, dtype=np.uint64)
+        out += (p[i] * _POW64[m - 2 - i] + (p[j] - p[i + 1] * _POW64[j - i - 1]) * _POW64[m - 1 - j]
+                + s[j + 1]).tolist()
     return out
 
 
@@ -209,6 +228,11 @@ def _swapped(a: str, b: str) -> bool:
     while a[i] == b[i]:
         i += 1
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+
+
+def _swaps(a: str) -> frozenset[str]:
+    """Every b for which _swapped(a, b) holds: a with two adjacent (different) letters swapped."""
+    return frozenset(b for b in (a[:i] + a[i + 1] + a[i] + a[i + 2:] for i in range(len(a) - 1)) if b != a)
 
 
 class Gazetteer:
@@ -251,6 +275,8 @@ class Gazetteer:
         self.countries = set(state["countries"])
         self.by_id = {r[0]: i for i, r in enumerate(state["rows"])}
         self._memo: OrderedDict = OrderedDict()
+        self._fuzzy_memo: dict = {}   # pieces of fuzzy searches, cleared with the memo
+        self._name_keys: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._online_lookup = None
 
     @property
@@ -267,6 +293,7 @@ class Gazetteer:
         """Forget remembered resolve() answers (done when the online lookup changes; an alias
         saved by review gives a new default_gazetteer(), with an empty memo)."""
         self._memo.clear()
+        self._fuzzy_memo.clear()
 
     @classmethod
     def load(cls, sources: list[tuple[str, Path]] | None = None, cache: bool = True) -> "Gazetteer":
@@ -307,6 +334,23 @@ class Gazetteer:
         return cls(list(places.values()), counts)
 
     # -- lookup ---------------------------------------------------------------
+    def _keys_of(self, i: int) -> tuple[tuple[str, ...], frozenset[str]]:
+        """A place's names as keys, and the same without spaces (made when first needed)."""
+        out = self._name_keys.get(i)
+        if out is None:
+            keys = tuple(normalize.key(n) for n in self.places[i].names)
+            out = self._name_keys[i] = (keys, frozenset(k.replace(" ", "") for k in keys))
+        return out
+
+    def _remembered(self, what: tuple, compute):
+        """A piece of a fuzzy search, remembered until clear_memo() (bounded like the memo)."""
+        out = self._fuzzy_memo.get(what)
+        if out is None:
+            if len(self._fuzzy_memo) >= MEMO_SIZE:
+                self._fuzzy_memo.clear()
+            out = self._fuzzy_memo[what] = compute()
+        return out
+
     def _near_keys(self, lse: str) -> list[str]:
         """Loose keys within about two edits of lse (deletion-neighbourhood hash index)."""
         qh = np.fromiter(_query_hashes(lse), dtype=np.uint64)
@@ -350,34 +394,44 @@ class Gazetteer:
         flat_key, flat_lse = key.replace(" ", ""), lse.replace(" ", "")
         may_swap = len(flat_key) >= TRANSPOSED_MIN
         if (len(lse) >= 5 or may_swap) and not any(c.score >= VARIANT for c in found.values()):
-            hits: dict[str, float] = {}
-            near = self._near_keys(lse)
-            if near:
-                scored = process.extract(lse, near, scorer=fuzz.ratio, limit=None, score_cutoff=FUZZY_FLOOR)
-                hits = {k: s for k, s, _ in scored[:12]}
-                if may_swap:   # a swap can score below twelve closer-looking short keys
-                    hits.update((k, s) for k, s, _ in scored[12:] if _swapped(flat_lse, k.replace(" ", "")))
+            hits = dict(self._remembered(("near", lse, may_swap), lambda: self._near_hits(lse, may_swap)))
             # nothing that could resolve nearby: scan the pools (a longer name, several slips)
             floor = RESOLVE_AT_HINTED if (admin1 or wide) else RESOLVE_AT
             if max(hits.values(), default=0) < floor and len(lse) >= 8:
-                pools = [self.loose_by_edge.get("^" + lse[0], []), self.loose_by_edge.get(lse[-1] + "$", [])]
+                pools = [("^" + lse[0], self.loose_by_edge.get("^" + lse[0], [])),
+                         (lse[-1] + "$", self.loose_by_edge.get(lse[-1] + "$", []))]
                 if admin1 and admin1 in self.loose_by_admin1:
-                    pools.insert(0, self.loose_by_admin1[admin1])
-                for pool in pools:
+                    pools.insert(0, (admin1, self.loose_by_admin1[admin1]))
+                for pool_name, pool in pools:
                     if max(hits.values(), default=0) >= RESOLVE_AT + 4:
                         break   # a close match found: the other pools can add nothing better
-                    for k, s, _ in process.extract(lse, pool, scorer=fuzz.ratio, limit=8,
-                                                   score_cutoff=FUZZY_FLOOR):
+                    for k, s, _ in self._remembered(("pool", lse, pool_name), lambda: process.extract(
+                            lse, pool, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_FLOOR)):
                         hits[k] = max(s, hits.get(k, 0))
+            key_swaps = _swaps(flat_key) if may_swap and hits else frozenset()
+            lse_swaps = _swaps(flat_lse) if may_swap and hits else frozenset()
             for k, s in hits.items():
+                k_swapped = may_swap and k.replace(" ", "") in lse_swaps
                 for i in _ids(self.by_loose[k]):
-                    names = [normalize.key(n) for n in places[i].names]
-                    best_name = max(fuzz.ratio(key, n) for n in names)
-                    swapped = may_swap and (_swapped(flat_lse, k.replace(" ", "")) or any(
-                        _swapped(flat_key, n.replace(" ", "")) for n in names))
+                    names, flat_names = self._keys_of(i)
+                    best_name = process.extractOne(key, names, scorer=fuzz.ratio)[1]
+                    swapped = may_swap and (k_swapped or not key_swaps.isdisjoint(flat_names))
                     score = min(max(s, best_name, TRANSPOSED if swapped else 0.0), VARIANT - 1)
                     add(i, score, "fuzzy", swapped)
         return sorted(found.values(), key=lambda c: (-c.score, -c.place.population))
+
+    def _near_hits(self, lse: str, may_swap: bool) -> list[tuple[str, float]]:
+        """Loose keys about two edits from lse that score FUZZY_FLOOR or more: the best twelve,
+        and any further one that is lse with two letters swapped."""
+        near = self._near_keys(lse)
+        if not near:
+            return []
+        scored = process.extract(lse, near, scorer=fuzz.ratio, limit=None, score_cutoff=FUZZY_FLOOR)
+        hits = [(k, s) for k, s, _ in scored[:12]]
+        if may_swap:   # a swap can score below twelve closer-looking short keys
+            flat_lse = lse.replace(" ", "")
+            hits += [(k, s) for k, s, _ in scored[12:] if _swapped(flat_lse, k.replace(" ", ""))]
+        return hits
 
     def resolve(self, name: str, hint: str | None = None,
                 near: list[tuple[float, float]] | None = None, country: str | None = None) -> Match:
@@ -385,8 +439,12 @@ class Gazetteer:
         coordinates of the report's other places; country: the theatre (ISO2 or English name),
         when given only places in that country are candidates. Answers are remembered (LRU of
         MEMO_SIZE per Gazetteer, near rounded to 0.001 degree): the same call again is free."""
+        iso2 = _iso2(country)
+        if near:
+            alone = self._memo.get((name, hint, iso2, None))
+            if alone is not None and settled(alone):
+                return alone   # one place has that name: nearby places change nothing
         near_r = tuple((round(la, 3), round(lo, 3)) for la, lo in near) if near else None
-        iso2 = country_code(country)
         memo_key = (name, hint, iso2, near_r)
         m = self._memo.get(memo_key)
         if m is not None:
@@ -406,16 +464,22 @@ class Gazetteer:
                          reason=f"no gazetteer source covers {what} ({country}): import one, e.g. "
                                 f"'sitrep-map gazetteer download geonames {country}'")
         admin1 = admin1_of(hint) if (country or HOME) == HOME else None
-        cands = self.candidates(name, admin1, country, wide=bool(near))
+        # wide only matters without a hint, for names long enough for the pool scan
+        wide = bool(near) and not admin1 and len(normalize.loose(name)) >= 8
+        cands = list(self._remembered(("cands", name, admin1, country, wide),
+                                      lambda: self.candidates(name, admin1, country, wide=wide)))
         if not cands:
             return self._online(Match(name, hint, None, [], False), country)
+
+        near_cos = _with_cos(near) if near else None
+        dist: dict[int, float] = {}   # id(candidate) -> km to the nearest of near
 
         def rank(c: Candidate) -> tuple:
             s = c.score
             if admin1:
                 s += 6.0 if c.place.admin1 == admin1 else -6.0
             if near:
-                d = min(km(c.place.lat, c.place.lon, la, lo) for la, lo in near)
+                d = dist[id(c)] = _nearest(c.place.lat, c.place.lon, near_cos)
                 s -= min(8.0, 8.0 * d / NEAR_KM) if d > 5 else 0.0
             s += min(2.0, math.log10(c.place.population + 1) / 3)
             s += 1.0 if c.place.feature_class == "P" else 0.0
@@ -425,7 +489,8 @@ class Gazetteer:
         cands.sort(key=rank)
         best = cands[0]
         hinted = admin1 is not None and best.place.admin1 == admin1
-        need = RESOLVE_AT_HINTED if (hinted or _close(best, near)) else RESOLVE_AT
+        close = bool(near) and dist[id(best)] <= 25.0   # the best lies near the report's places
+        need = RESOLVE_AT_HINTED if (hinted or close) else RESOLVE_AT
         need += SHORT_NAME_EXTRA * max(0, 8 - len(normalize.loose(name).replace(" ", "")))
         resolved = best.how != "fuzzy" or best.score >= need or _clear_swap(best, cands, admin1, country)
         return self._online(Match(name, hint, best, cands[:10], resolved), country)
@@ -446,6 +511,12 @@ class Gazetteer:
 
     def info(self) -> dict[str, int]:
         return dict(self.counts)
+
+
+def settled(m: Match) -> bool:
+    """Resolved to the one place with that name (exactly or as a variant): the report's other
+    places (near) cannot change the answer."""
+    return m.resolved and len(m.candidates) == 1 and m.best.how in ("exact", "variant")
 
 
 def _clear_swap(best: Candidate, cands: list[Candidate], admin1: str | None, country: str | None) -> bool:
@@ -476,10 +547,6 @@ def _index_path(sources: list[tuple[str, Path]]) -> Path:
         st = p.stat() if p.exists() else None
         sig.update(f"{n}|{p}|{st and st.st_size}|{st and st.st_mtime_ns}\n".encode())
     return user_home() / "cache" / f"index-{sig.hexdigest()[:16]}.pickle"
-
-
-def _close(c: Candidate, near: list[tuple[float, float]] | None, limit: float = 25.0) -> bool:
-    return bool(near) and min(km(c.place.lat, c.place.lon, la, lo) for la, lo in near) <= limit
 
 
 @lru_cache(maxsize=1)

@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..model import Equipment, ParsedIncident, PlaceMention
 from . import places as places_mod
 from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import extractOne
+from rapidfuzz.process import extract
 
-from .rules import (FLAGS, MONTH, actor_roles, actor_rules, equipment_rules, event_rules,
-                    numbers, skip_pattern, theatres, vocabulary)
+from .rules import (FLAGS, MONTH, ODD_CASE, Rx, Words, actor_roles, actor_rules, actor_starts,
+                    equipment_rules, event_rules, event_starts, numbers, scope_keys, skip_scope,
+                    theatres, vocabulary)
 from .segment import ReportError, Segment, clean, find_date, find_title, month, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -51,6 +52,7 @@ CONTINUES = re.compile(r"\b(kill|dead|death|die|fatalit|slain|lost their|martyr|
 ADJACENT = re.compile(r"[\s'’-]{0,3}")
 PASSIVE_BY = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+){0,2}?\w+(?:ed|en|t)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
 WEAPON_BY = re.compile(r"\b(?:left|planted|placed|laid|launched|fired|dropped|sent|flown)\s+by\s+(?:an?\s+|the\s+)?", FLAGS)
+VICTIMS = re.compile(rf"{NUM}\s+{ADJ}{PERSON}", FLAGS)
 AND_MORE = re.compile(rf"\s*,?\s+and\s+{NUM}\s+{ADJ}{PERSON}", FLAGS)
 CASUALTY_AT = re.compile(r"\b(?:killing|killed|injuring|wounding|wounded|injured)\b[^,;.]*?\b(?:in|at)\s+(?:the\s+)?(?:town\s+of\s+|village\s+of\s+)?(?P<place>[A-Z][\w'-]*(?:\s(?:al-|el-)?[A-Z][\w'-]*)*)")
 NO_CASUALTIES = re.compile(r"\bno (casualties|injuries|fatalities|deaths|one was (killed|hurt|injured))\b", FLAGS)
@@ -63,6 +65,21 @@ EQUIP_PASSIVE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+$", FL
 LEAD_NUM = re.compile(rf"^\s*{NUM}\b", FLAGS)
 DATE_ON = re.compile(rf"\bon (?:(?P<m>{MONTH}) (?P<d>\d{{1,2}})|(?P<d2>\d{{1,2}}) (?P<m2>{MONTH}))\b", FLAGS)
 WEEKDAY = re.compile(r"\bon (?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", FLAGS)
+DAY_BEFORE = re.compile(r"\b(yesterday|last night|overnight|the previous day|the day before)\b")
+LAST_WEEK = re.compile(r"\b(last|past|previous) week\b|\bduring the week\b")
+CIV_VICTIMS = re.compile(r"\bcivilians?\b|\bchildren\b|\bwomen\b|\bshepherds?\b|\bfarmers?\b|\bresidents?\b|"
+                         r"\bdisplaced\b|\bjournalists?\b|\bmukhtar\b|\bdoctors?\b|\bteachers?\b|\blocal council\b", FLAGS)
+
+
+# The same patterns, searched only where the sentence's words allow (rules.Rx). The slow
+# casualty patterns also need one of their key strings.
+RX_KILLED_OR_WOUNDED = [Rx(p, keys=True) for p in KILLED_OR_WOUNDED]
+RX_KILLED = [Rx(p, keys=True) for p in KILLED]
+RX_WOUNDED = [Rx(p, keys=True) for p in WOUNDED]
+RX_CONTINUES, RX_NO_CASUALTIES, RX_EQUIP_VERB = Rx(CONTINUES), Rx(NO_CASUALTIES), Rx(EQUIP_VERB)
+RX_PASSIVE_BY, RX_WEAPON_BY, RX_CASUALTY_AT = Rx(PASSIVE_BY), Rx(WEAPON_BY), Rx(CASUALTY_AT)
+RX_DAY_BEFORE, RX_DATE_ON, RX_WEEKDAY, RX_LAST_WEEK = Rx(DAY_BEFORE), Rx(DATE_ON), Rx(WEEKDAY), Rx(LAST_WEEK)
+RX_CIV_VICTIMS = Rx(CIV_VICTIMS)
 
 
 @dataclass
@@ -78,10 +95,13 @@ class ParseResult:
 def theatre(text: str, title: str) -> tuple[str, str]:
     """(country, its state forces): named in the title, else named most in the first 1,000 chars."""
     rows = theatres()
-    hit = next(((c, sf) for c, sf, pat in rows if pat.search(title)), None)
+    hit = next(((c, sf) for c, sf, pat, _ in rows if pat.search(title)), None)
     if hit:
         return hit
-    counts = [(len(pat.findall(text[:1000])), c, sf) for c, sf, pat in rows]
+    head = text[:1000]
+    low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
+    counts = [(len(pat.findall(head)) if low is None or keys is None or any(map(low.__contains__, keys)) else 0,
+               c, sf) for c, sf, pat, keys in rows]
     best = max(counts, key=lambda x: x[0])
     return (best[1], best[2]) if best[0] else (rows[-1][0], rows[-1][1])
 
@@ -124,52 +144,60 @@ def to_int(word: str) -> int:
 
 
 # -- pieces ----------------------------------------------------------------------------------
-def candidates(text: str, scope: str) -> list:
-    """The rules in scope whose required words are in the text (cheap substring tests)."""
-    low = text.lower()
-    return [r for r in event_rules() if (scope != "context" or r.scope == "any") and r.may_match(low)]
+def triggers(text: str, scope: str, words: Words | None = None) -> list:
+    """(rule, match) of every rule in scope that fires on the text, by priority."""
+    words = Words(text) if words is None else words
+    rules, starts = event_rules(), event_starts()
+    out = []
+    for i in starts.tried(words):
+        r = rules[i]
+        if (scope != "context" or r.scope == "any") and words.opens(r.gate):
+            m = starts.search(i, text, words)
+            if m:
+                out.append((r, m))
+    return out
 
 
-def classify(text: str, scope: str, actor_kind: str | None, rules=None):
+def classify(text: str, scope: str, actor_kind: str | None, fired=None):
     """The winning event rule (lowest priority number among those that fire) and its match."""
-    for rule in candidates(text, scope) if rules is None else rules:
-        if rule.actor and rule.actor != actor_kind:
-            continue
-        m = rule.pattern.search(text)
-        if m:
+    for rule, m in triggers(text, scope) if fired is None else fired:
+        if not rule.actor or rule.actor == actor_kind:
             return rule, m
     return None, None
 
 
-def actors(text: str) -> tuple[tuple[int, int, str, str], ...]:
+def actors(text: str, words: Words | None = None) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, actor, inter) by position, leftmost-longest first ("Russian military police"
     is one actor); a generic word right after a name joins it ("HTS militants" is HTS)."""
-    low = text.lower()
-    found = [(m.start(), m.end(), r.actor, r.inter) for r in actor_rules() if r.may_match(low)
-             for m in r.pattern.finditer(text)]
+    words = Words(text) if words is None else words
+    rules, starts = actor_rules(), actor_starts()
+    found = [(m.start(), m.end(), rules[i].actor, rules[i].inter) for i in starts.tried(words)
+             if words.opens(rules[i].gate) for m in starts.finditer(i, text, words)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, str, str]] = []
     for f in found:
         if out and f[0] < out[-1][1]:
             continue  # inside a longer mention
-        if out and ADJACENT.fullmatch(text[out[-1][1]:f[0]]):
+        if out and ADJACENT.fullmatch(text, out[-1][1], f[0]):
             out[-1] = (out[-1][0], f[1], out[-1][2], out[-1][3])
             continue
         out.append(f)
     return tuple(out)
 
 
-def pick_actors(text: str, trigger: re.Match | None, acts: tuple) -> tuple[tuple | None, tuple | None]:
+def pick_actors(text: str, trigger: re.Match | None, acts: tuple,
+                words: Words | None = None) -> tuple[tuple | None, tuple | None]:
     """actor1 acts (subject before the trigger, or the agent of a passive verb); actor2 is the
     first other actor named. No subject -> actor1 None (unidentified) and the target is actor2."""
     if not acts:
         return None, None
     t = trigger.start() if trigger else 0
+    words = Words(text) if words is None else words
     a1 = None
-    by = PASSIVE_BY.search(text)
+    by = RX_PASSIVE_BY.search(text, words)
     if by:
         a1 = next((a for a in acts if 0 <= a[0] - by.end() < 30), None)
-    weapon = WEAPON_BY.search(text)   # "a landmine left by ISIS": ISIS used it
+    weapon = RX_WEAPON_BY.search(text, words)   # "a landmine left by ISIS": ISIS used it
     if a1 is None and weapon:
         user = next((a for a in acts if 0 <= a[0] - weapon.end() < 30), None)
         if user and trigger is not None and trigger.start() < weapon.start() and "down" in trigger.group(0):
@@ -184,24 +212,23 @@ def pick_actors(text: str, trigger: re.Match | None, acts: tuple) -> tuple[tuple
     return a1, a2
 
 
-def casualties(text: str) -> tuple[int, int | None, int | None]:
+def casualties(text: str, words: Words | None = None) -> tuple[int, int | None, int | None]:
     """(fatalities, wounded or None, killed-or-wounded total or None)."""
-    if not CONTINUES.search(text):
+    words = Words(text) if words is None else words
+    if not RX_CONTINUES.search(text, words) or RX_NO_CASUALTIES.search(text, words):
         return 0, None, None
-    if NO_CASUALTIES.search(text):
-        return 0, None, None
-    total = next((m for pat in KILLED_OR_WOUNDED if (m := pat.search(text))), None)
+    total = next((m for rx in RX_KILLED_OR_WOUNDED if (m := rx.search(text, words))), None)
     if total:
         return 0, None, to_int(total.group("n"))
-    killed = next((n for i, pat in enumerate(KILLED) if (n := _count(pat, text, i == 1)) is not None), 0)
-    wounded = next((n for i, pat in enumerate(WOUNDED) if (n := _count(pat, text, i == 1)) is not None), None)
+    killed = next((n for i, rx in enumerate(RX_KILLED) if (n := _count(rx, text, words, i == 1)) is not None), 0)
+    wounded = next((n for i, rx in enumerate(RX_WOUNDED) if (n := _count(rx, text, words, i == 1)) is not None), None)
     return killed, wounded, None
 
 
-def _count(pat: re.Pattern, text: str, chain: bool = False) -> int | None:
+def _count(rx: Rx, text: str, words: Words, chain: bool = False) -> int | None:
     """Sum of a pattern's numbers; with ``chain`` (verb first: "killing a woman and a child") the
     victims joined by "and" count too."""
-    found = list(pat.finditer(text))
+    found = rx.finditer(text, words)
     if not found:
         return None
     total = 0
@@ -214,12 +241,15 @@ def _count(pat: re.Pattern, text: str, chain: bool = False) -> int | None:
     return total
 
 
-def equipment(text: str) -> list[Equipment]:
+def equipment(text: str, words: Words | None = None) -> list[Equipment]:
     """Items destroyed, damaged, captured or shot down: "destroying two BMPs", "a tank was destroyed"."""
+    words = Words(text) if words is None else words
     out: dict[tuple, Equipment] = {}
-    for v in EQUIP_VERB.finditer(text):
+    for v in RX_EQUIP_VERB.finditer(text, words):
         verb = v.group("verb").lower()
-        state = next(val for k, val in EQUIP_STATE.items() if verb.startswith(k) or k in verb)
+        state = next((val for k, val in EQUIP_STATE.items() if verb.startswith(k) or k in verb), None)
+        if state is None:
+            continue   # a verb spelt with letters that only match case-insensitively ("ſeized")
         before = text[:v.start()]
         if EQUIP_PASSIVE.search(before):   # "<n> <item> was destroyed"
             window = re.split(r"[,;.]|\band\b", before[:EQUIP_PASSIVE.search(before).start()])[-1]
@@ -234,21 +264,21 @@ def equipment(text: str) -> list[Equipment]:
     return list(out.values())
 
 
-def event_date(text: str, report: dt.date) -> tuple[dt.date, int]:
-    low = text.lower()
-    if re.search(r"\b(yesterday|last night|overnight|the previous day|the day before)\b", low):
+def event_date(text: str, report: dt.date, words: Words | None = None) -> tuple[dt.date, int]:
+    words = Words(text) if words is None else words
+    if RX_DAY_BEFORE.search(words.low, words):
         return report - dt.timedelta(days=1), 1
-    m = DATE_ON.search(text)
+    m = RX_DATE_ON.search(text, words)
     if m:
         d = dt.date(report.year, month(m.group("m") or m.group("m2")), int(m.group("d") or m.group("d2")))
         if d > report:
             d = dt.date(report.year - 1, d.month, d.day)
         return d, 1
-    m = WEEKDAY.search(text)
+    m = RX_WEEKDAY.search(text, words)
     if m:
         back = (report.weekday() - WEEKDAYS.index(m.group("w").lower())) % 7
         return report - dt.timedelta(days=back), 1
-    if re.search(r"\b(last|past|previous) week\b|\bduring the week\b", low):
+    if RX_LAST_WEEK.search(words.low, words):
         return report - dt.timedelta(days=4), 2
     return report, 1
 
@@ -256,20 +286,37 @@ def event_date(text: str, report: dt.date) -> tuple[dt.date, int]:
 WORD_RE = re.compile(r"[A-Za-z]{6,}")
 
 
+@lru_cache(maxsize=None)
+def _vocabulary_list() -> tuple[str, ...]:
+    return tuple(sorted(vocabulary()))
+
+
 @lru_cache(maxsize=50_000)
 def _fixed(low: str) -> str:
-    vocab = vocabulary()
-    if low in vocab:
+    if low in vocabulary():
         return low
-    best = extractOne(low, vocab, scorer=Levenshtein.distance, score_cutoff=1 if len(low) < 10 else 2)
-    if not best or best[0].startswith(low) or low.startswith(best[0]) \
-            or (best[0][0], best[0][-1]) != (low[0], low[-1]):
-        return low  # no match, an inflection ("officials"), or another word ("wounded" is not "rounded")
-    return best[0]
+    near = extract(low, _vocabulary_list(), scorer=Levenshtein.distance,
+                   score_cutoff=1 if len(low) < 10 else 2, limit=None)
+    best = min((d for _, d, _ in near), default=None)
+    tied = [w for w, d, _ in near if d == best]
+    if len(tied) != 1:
+        return low  # no match, or two as close ("former": "farmer" or "formed"?)
+    w = tied[0]
+    if w.startswith(low) or low.startswith(w) or (w[0], w[-1]) != (low[0], low[-1]):
+        return low  # an inflection ("officials"), or another word ("wounded" is not "rounded")
+    return w
+
+
+@lru_cache(maxsize=50_000)
+def _may_fix(word: str) -> bool:
+    return _fixed(word.lower()) != word.lower()
 
 
 def repair(text: str) -> str:
     """Fix one-letter typos in the words the rules look for ("Goverment", "positons")."""
+    if not any(map(_may_fix, WORD_RE.findall(text))):
+        return text
+
     def fix(m: re.Match) -> str:
         w = m.group(0)
         if w[0].isupper() and m.start() > 0:  # names stay as written
@@ -285,11 +332,24 @@ def repair(text: str) -> str:
 ENGLISH = frozenset("the a an of in on at and or to by was were is are has have had with from near".split())
 
 
+LETTER_RUN = re.compile(r"[^\W\d_]+")
+ONLY_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))   # other bytes -> space
+ENGLISH_BYTES = frozenset(w.encode() for w in ENGLISH)
+
+
 def looks_english(text: str, sample: int = 400) -> bool:
     """At least 8% of the first words are common English function words (Arabic, French or
     Russian text has next to none); short texts are given the benefit of the doubt."""
-    words = re.findall(r"[^\W\d_]+", text[:20_000].lower())[:sample]
-    return len(words) < 30 or sum(w in ENGLISH for w in words) / len(words) >= 0.08
+    head = text[:20_000].lower()
+    if head.isascii():   # words are runs of a-z: split the bytes instead of a regex
+        words = head[:4_000].encode().translate(ONLY_LETTERS).split()   # usually all we need
+        if len(words) <= sample and len(head) > 4_000:
+            words = head.encode().translate(ONLY_LETTERS).split()
+        english = ENGLISH_BYTES
+    else:
+        words, english = LETTER_RUN.findall(head), ENGLISH
+    words = words[:sample]
+    return len(words) < 30 or sum(map(english.__contains__, words)) / len(words) >= 0.08
 
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -301,9 +361,17 @@ def background(text: str, report: dt.date) -> str | None:
     return f"in {max(years)}" if years and max(years) < report.year else None
 
 
-def skipped(text: str, scope: str) -> str | None:
-    m = skip_pattern(scope).search(text)
-    return m.group(0) if m else None
+def skipped(text: str, scope: str, words: Words | None = None) -> str | None:
+    """The text of the leftmost skip rule match (the first rule wins at a position)."""
+    words = Words(text) if words is None else words
+    tags = words.tags
+    best = None
+    for pat, gate in skip_scope(scope):
+        if gate is None or not tags.isdisjoint(gate):
+            m = pat.search(text)
+            if m and (best is None or m.start() < best.start()):
+                best = m
+    return best.group(0) if best else None
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -337,22 +405,27 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
     current: list[ParsedIncident] = []
     for sent in sentences(seg):
         s = repair(sent.text.strip())
-        rules = candidates(s, seg.kind)
-        if not rules and not (current and CONTINUES.search(s)):
-            continue  # nothing here an incident could come from
-        why = skipped(s, seg.kind) or background(s, date)
+        low = s.lower()
+        if seg.kind == "context" and not current and not _named(low, seg.kind) \
+                and (s.isascii() or ODD_CASE.isdisjoint(s)):
+            continue  # context: none of its few triggers' key strings is here, so none can fire
+        words = Words(s)
+        fired = triggers(s, seg.kind, words)
+        if not fired and not (current and (_named(low, seg.kind) or RX_CONTINUES.search(s, words))):
+            continue  # no trigger fires, and it does not go on about the incident before
+        why = skipped(s, seg.kind, words) or background(s, date)
         if why:
             result.notes.append(f"skipped ({why!r}): {s[:90]}")
             continue
-        acts = actors(s)
+        acts = actors(s, words)
         kind = None
         if acts:
             kind = "state" if acts[0][3] == "State forces" else "nonstate"
-        rule, trig = classify(s, seg.kind, kind, rules)
-        mentions = places_mod.find(s)
+        rule, trig = classify(s, seg.kind, kind, fired)
+        mentions = places_mod.find(s, words)
         locs = [m for m in mentions if m.role == "location"]
         if current and not locs:
-            _continue(current, s)
+            _continue(current, s, words)
             continue
         if rule is None:
             continue
@@ -361,16 +434,30 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         if seg.kind == "context" and not locs:
             result.notes.append(f"context event without a place: {s[:90]}")
             if rule.sub_event_type == "Agreement":
-                result.incidents.append(_incident(rule, trig, s, sent, date, None, acts))
+                result.incidents.append(_incident(rule, trig, s, sent, date, None, acts, words))
             continue
-        if sent.place and not locs:  # a table row's location cell
+        if sent.place and all(m.within for m in locs):  # a table row's location cell
             name, _, hint = sent.place.partition(",")
             mentions = [places_mod.Mention(name.strip(), 0, 0, hints=[hint.strip()] if hint.strip() else [])]
-        new = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts)
+        new = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts, words)
         if current:
             _carry(current[0], new, s, acts)
         current = new
         result.incidents += current
+
+
+def _named(low: str, scope: str) -> bool:
+    """A key string of a trigger in scope is in the lower-cased sentence, fired or not
+    ("Fighting was ongoing")."""
+    keys = scope_keys(scope)
+    return keys is None or any(map(low.__contains__, keys))
+
+
+def _copy(inc: ParsedIncident, **changes) -> ParsedIncident:
+    """dataclasses.replace() without its field checks (shallow, like replace)."""
+    new = object.__new__(ParsedIncident)
+    new.__dict__ = {**inc.__dict__, **changes}
+    return new
 
 
 def _place(m: places_mod.Mention) -> PlaceMention:
@@ -379,19 +466,19 @@ def _place(m: places_mod.Mention) -> PlaceMention:
                         hint=hint, start=m.start, anchors=list(m.anchors))
 
 
-def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts) -> list[ParsedIncident]:
+def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts, words: Words) -> list[ParsedIncident]:
     locs = [m for m in mentions if m.role == "location"] or \
         [m for m in mentions if m.role == "region"][:1] or \
         [m for m in mentions if m.role in ("origin", "anchor")][:1]
     locs = list({m.text: m for m in reversed(locs)}.values())[::-1]  # a place named twice is one event
-    base = _incident(rule, trig, s, sent, date, None, acts)
+    base = _incident(rule, trig, s, sent, date, None, acts, words)
     if not locs:
         return [base]
-    out = [replace(base, place=_place(m), equipment=list(base.equipment)) for m in locs]
+    out = [_copy(base, place=_place(m), equipment=list(base.equipment)) for m in locs]
     for inc, m in zip(out, locs):
         if m.role == "region":
             inc.place.qualifier = "region"
-    at = CASUALTY_AT.search(s)
+    at = RX_CASUALTY_AT.search(s, words)
     named = [inc for inc in out if at and inc.place.text == at.group("place")]
     if len(out) > 1 and len(named) == 1:  # "... killing a woman in Mhardeh": only there
         for inc in out:
@@ -406,13 +493,13 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts)
 
 
 def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMention | None,
-              acts: tuple) -> ParsedIncident:
-    a1, a2 = pick_actors(s, trig, acts)
-    killed, wounded, total = casualties(s)
+              acts: tuple, words: Words) -> ParsedIncident:
+    a1, a2 = pick_actors(s, trig, acts, words)
+    killed, wounded, total = casualties(s, words)
     if rule.fatal and not killed:  # "assassinated a council member": one death, or the victims named
-        victims = re.search(rf"{NUM}\s+{ADJ}{PERSON}", s[trig.end():trig.end() + 60], FLAGS)
+        victims = VICTIMS.search(s[trig.end():trig.end() + 60])
         killed = to_int(victims.group("n")) if victims else 1
-    d, tp = event_date(s, date)
+    d, tp = event_date(s, date, words)
     actor1 = a1[2] if a1 else None
     inter1 = a1[3] if a1 else None
     actor2 = a2[2] if a2 else None
@@ -427,9 +514,7 @@ def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMent
         actor1, inter1, actor2, inter2 = "Unidentified Armed Group (Syria)", "Political militia", actor1, a1[3]
     if etype == "Protests" and actor1 in (None, "Civilians (Syria)"):
         actor1, inter1 = "Protesters (Syria)", "Protesters"
-    civ_victims = re.search(r"\bcivilians?\b|\bchildren\b|\bwomen\b|\bshepherds?\b|\bfarmers?\b|\bresidents?\b|"
-                            r"\bdisplaced\b|\bjournalists?\b|\bmukhtar\b|\bdoctors?\b|\bteachers?\b|\blocal council\b",
-                            s, FLAGS)
+    civ_victims = RX_CIV_VICTIMS.search(s, words)
     civ = ""
     if etype == "Violence against civilians" or (etype == "Explosions/Remote violence" and civ_victims and
                                                    (killed or wounded or actor2 == "Civilians (Syria)")):
@@ -440,7 +525,7 @@ def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMent
     inc = ParsedIncident(
         event_date=d.isoformat(), time_precision=tp, event_type=etype, sub_event_type=sub,
         actor1=actor1, actor2=actor2, inter1=inter1, inter2=inter2, civilian_targeting=civ,
-        fatalities=killed, wounded=wounded, equipment=equipment(s), sentence=s, place=place,
+        fatalities=killed, wounded=wounded, equipment=equipment(s, words), sentence=s, place=place,
         sentence_start=sent.start, rule=rule.rule, notes=notes)
     roles(inc, acts)
     return inc
@@ -474,8 +559,8 @@ def _carry(prev: ParsedIncident, new: list[ParsedIncident], s: str, acts: tuple)
             inc.place.hint = prev.place.hint
 
 
-def _continue(current: list[ParsedIncident], s: str) -> None:
-    killed, wounded, total = casualties(s)
+def _continue(current: list[ParsedIncident], s: str, words: Words) -> None:
+    killed, wounded, total = casualties(s, words)
     first = current[0]
     if killed or wounded is not None:
         if killed and not any(i.fatalities for i in current):
@@ -486,7 +571,7 @@ def _continue(current: list[ParsedIncident], s: str) -> None:
             _split(current)
     if total and not first.notes:
         first.notes = f"{total} killed or wounded (not split by the report)"
-    for e in equipment(s):
+    for e in equipment(s, words):
         if all((x.item, x.state) != (e.item, e.state) for x in first.equipment):
             first.equipment.append(e)
     first.sentence = f"{first.sentence} {s}".strip()
@@ -498,9 +583,9 @@ def _merge_placeless(result: ParseResult) -> None:
     """A placeless lead ("X and Y reached an agreement") and its detail with a place are one event."""
     keep = []
     for inc in result.incidents:
-        twin = next((o for o in result.incidents if o.place is not None
-                     and o.sub_event_type == inc.sub_event_type), None)
-        if inc.place is None and twin is not None:
+        twin = inc.place is None and next((o for o in result.incidents if o.place is not None
+                                           and o.sub_event_type == inc.sub_event_type), None)
+        if twin:
             twin.actor1, twin.inter1 = twin.actor1 or inc.actor1, twin.inter1 or inc.inter1
             twin.actor2, twin.inter2 = twin.actor2 or inc.actor2, twin.inter2 or inc.inter2
             result.notes.append(f"merged into the same {inc.sub_event_type} with a place: {inc.sentence[:80]}")

@@ -1,4 +1,6 @@
-"""Load the parser's rule tables (parse/rules/*.csv) and compile them once."""
+"""Load the parser's rule tables (parse/rules/*.csv) and compile them once, with what lets a
+pattern be skipped without running it: gates (word_starts), key strings (required_words) and
+start words (start_words), checked against a sentence's words read once (Words)."""
 from __future__ import annotations
 
 import re
@@ -25,8 +27,7 @@ def table(name: str, folder: Path = RULES) -> list[dict]:
 
 def required_words(pattern: str) -> tuple[str, ...] | None:
     """Lower-case strings of which every match of ``pattern`` contains at least one, read off
-    the regex parse tree; None when no such set of 3+ letters exists. Lets a rule be skipped
-    with a substring test instead of a regex search."""
+    the regex parse tree; None when no such set of 3+ letters exists."""
     from re import _constants as C, _parser as P
 
     def seq(items) -> set[str] | None:
@@ -55,6 +56,285 @@ def required_words(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
+# -- word gates --------------------------------------------------------------------------------
+# A gate is the set of word beginnings of which every match of a pattern has one (read off the
+# regex parse tree). A sentence's words are found once; a pattern whose gate none of them opens
+# cannot match, so it is not run. Words are runs of ASCII letters, lower-cased.
+GATE_LEN = 8                      # word beginnings are cut to this many letters
+# Letters that match an ASCII letter case-insensitively but do not lower-case to one: a sentence
+# holding one opens every gate.
+ODD_CASE = frozenset("\u0130\u0131\u017f\u212a")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def word_starts(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
+    """Lower-case word beginnings (2+ letters) of which every match of ``pattern`` contains one
+    at the start of a word (a run of ASCII letters); None when there is no such set."""
+    from re import _constants as C, _parser as P
+
+    def letter_class(items) -> bool:   # may a character of this set be an ASCII letter?
+        for op, av in items:
+            if op is C.NEGATE or op is C.CATEGORY and av not in (
+                    C.CATEGORY_DIGIT, C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD):
+                return True
+            if op is C.LITERAL and chr(av).lower() in _LETTERS:
+                return True
+            if op is C.RANGE and av[0] <= ord("z") and av[1] >= ord("A"):
+                return True
+        return False
+
+    def seq(items, ws: bool, run: str = "", run_ws: bool = False) -> tuple[frozenset | None, bool]:
+        """(requirement, whether the position after it starts a word); ws: whether the
+        position before it does (the character before is not a letter); run: letters just
+        before, carried into a group ("\\bT(AF|urkey)")."""
+        options = []
+        for op, av in list(items) + [(None, None)]:
+            if op is C.LITERAL and chr(av).lower() in _LETTERS:
+                if not run:
+                    run_ws = ws
+                run += chr(av).lower()
+                ws = False
+                continue
+            req, carry = None, op in (C.SUBPATTERN, C.BRANCH)
+            if run and run_ws and len(run) >= 2 and not carry:
+                options.append(frozenset([run[:GATE_LEN]]))
+            if op is None:
+                break
+            held, run = (run, "") if carry else ("", "")
+            if op is C.LITERAL:
+                ws = True
+            elif op is C.AT:
+                if av in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_LINE, C.AT_BEGINNING_STRING):
+                    ws = True
+                elif av is C.AT_NON_BOUNDARY:
+                    ws = False
+            elif op is C.IN:
+                ws = not letter_class(av)
+            elif op is C.SUBPATTERN:
+                req, ws = seq(av[3], ws, held, run_ws)
+            elif op is C.ATOMIC_GROUP:
+                req, ws = seq(av, ws)
+            elif op is C.BRANCH:
+                found = [seq(b, ws, held, run_ws) for b in av[1]]
+                req = frozenset().union(*(r for r, _ in found)) if all(r for r, _ in found) else None
+                ws = all(e for _, e in found)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                lo, _, body = av
+                end = seq(body, False)[1]
+                if lo >= 1:
+                    req = seq(body, ws)[0]
+                    ws = end
+                else:
+                    ws = ws and end
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                pass
+            else:
+                ws = False
+            if req:
+                options.append(req)
+        best = max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+        return best, ws
+
+    return seq(P.parse(pattern, flags), False)[0]
+
+
+def start_words(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
+    """Lower-case word beginnings (2+ letters) one of which every match of ``pattern`` starts
+    with, at the start of a word; None when there is no such set."""
+    from re import _constants as C, _parser as P
+
+    def first(items: list, ws: bool, run: str = "") -> frozenset | None:
+        for i, (op, av) in enumerate(items):
+            rest = items[i + 1:]
+            if op is C.LITERAL and chr(av).lower() in _LETTERS and (ws or run):
+                run += chr(av).lower()
+                if len(run) >= GATE_LEN:
+                    return frozenset([run])
+                continue
+            if op is C.AT and not run:
+                if av in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_LINE, C.AT_BEGINNING_STRING):
+                    ws = True
+                continue
+            if op is C.SUBPATTERN:
+                return first(list(av[3]) + rest, ws, run)
+            if op is C.BRANCH:
+                found = [first(list(b) + rest, ws, run) for b in av[1]]
+                return frozenset().union(*found) if all(found) else None
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                lo, _, body = av
+                once = first(list(body) + rest, ws, run)
+                if lo >= 1:
+                    return once
+                skip = first(rest, ws, run)
+                return once | skip if once and skip else None
+            break
+        return frozenset([run]) if len(run) >= 2 else None
+
+    return first(list(P.parse(pattern, flags)), False)
+
+
+class _AnyWords(frozenset):
+    """The tags of a text whose words cannot be trusted (ODD_CASE): every gate is open."""
+
+    def isdisjoint(self, other) -> bool:
+        return False
+
+
+ANY_WORDS = _AnyWords()
+_KEYS: set[str] = set()   # every word beginning a gate looks for
+
+
+def gate(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
+    """word_starts(), remembered as a key that Words looks for."""
+    found = word_starts(pattern, flags)
+    if found and not found <= _KEYS:
+        _KEYS.update(found)
+        _INFO.clear()
+    return found
+
+
+_FAMILIES: list["Starts"] = []   # every Starts made: Words finds their start words in one pass
+_INFO: dict[str, tuple] = {}       # word -> _word_info(word), bounded
+INFO_SIZE = 50_000
+
+
+def _word_info(word: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """The gate keys a word begins with, and the patterns that may start at it (as
+    Starts.slot + pattern index)."""
+    heads = {word[:k] for k in range(2, min(len(word), GATE_LEN) + 1)}
+    info = (frozenset(heads & _KEYS),
+            tuple(family.slot + i for family in _FAMILIES for i in family.which(heads)))
+    if len(_INFO) >= INFO_SIZE:
+        _INFO.clear()
+    _INFO[word] = info
+    return info
+
+
+@lru_cache(maxsize=None)
+def _gates_ready() -> bool:
+    """Build the rule tables' gates and start words before the first text is read."""
+    event_rules(), actor_rules(), skip_scope("item"), skip_scope("context")
+    event_starts(), actor_starts()
+    return True
+
+
+WORD_AT = re.compile(r"[a-z]{2,}")   # keys and start words have two letters or more
+
+
+class Words:
+    """A text's words, read once: the gate keys they begin with (tags), and for each Starts
+    family, where its patterns may start (starts). A text with a letter that case-folds oddly
+    opens every gate (ANY_WORDS) and has starts None (patterns are searched as usual)."""
+    __slots__ = ("text", "low", "tags", "starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.low = low = text.lower()   # same offsets as the text, as no letter folds oddly
+        if not text.isascii() and not ODD_CASE.isdisjoint(text):
+            self.tags, self.starts = ANY_WORDS, None
+            return
+        _gates_ready()
+        tags: set[str] = set()
+        starts: dict[int, list[int]] = {}   # Starts.slot + pattern index -> offsets
+        get = _INFO.get
+        for m in WORD_AT.finditer(low):
+            keys, where = get(m.group()) or _word_info(m.group())
+            if keys:
+                tags |= keys
+            for k in where:
+                at = starts.get(k)
+                if at is None:
+                    starts[k] = [m.start()]
+                else:
+                    at.append(m.start())
+        self.tags, self.starts = tags, starts
+
+    def opens(self, gate: frozenset[str] | None) -> bool:
+        return gate is None or not self.tags.isdisjoint(gate)
+
+
+SLOT = 1 << 16   # patterns per Starts family, at most
+
+
+class Starts:
+    """Where each of several patterns may start in a text (start_words). A pattern is tried
+    with pattern.match at those words only, which finds what pattern.search / finditer would;
+    one without start words (loose) is searched as usual."""
+
+    def __init__(self, patterns: list[re.Pattern]):
+        self.patterns = list(patterns)
+        self.heads = [start_words(p.pattern, p.flags) for p in self.patterns]
+        self.loose = tuple(i for i, h in enumerate(self.heads) if h is None)
+        self.slot = len(_FAMILIES) * SLOT   # keys of this family in Words.starts
+        _FAMILIES.append(self)
+        _INFO.clear()
+
+    def add(self, pattern: re.Pattern) -> int:
+        assert len(self.patterns) < SLOT
+        self.patterns.append(pattern)
+        self.heads.append(start_words(pattern.pattern, pattern.flags))
+        if self.heads[-1] is None:
+            self.loose += (len(self.patterns) - 1,)
+        _INFO.clear()
+        return len(self.patterns) - 1
+
+    def which(self, heads: set[str]) -> tuple[int, ...]:
+        return tuple(i for i, h in enumerate(self.heads) if h is not None and not h.isdisjoint(heads))
+
+    def tried(self, words: Words) -> list[int]:
+        """Indexes of the patterns that may match, in order."""
+        if words.starts is None:
+            return list(range(len(self.patterns)))
+        found = [k - self.slot for k in words.starts if self.slot <= k < self.slot + SLOT]
+        return sorted(set(found) | set(self.loose)) if self.loose else sorted(found)
+
+    def search(self, i: int, text: str, words: Words) -> re.Match | None:
+        p = self.patterns[i]
+        if words.starts is None or self.heads[i] is None:
+            return p.search(text)
+        for pos in words.starts.get(self.slot + i, ()):
+            m = p.match(text, pos)
+            if m:
+                return m
+        return None
+
+    def finditer(self, i: int, text: str, words: Words) -> list[re.Match]:
+        p = self.patterns[i]
+        if words.starts is None or self.heads[i] is None:
+            return list(p.finditer(text))
+        found, end = [], 0
+        for pos in words.starts.get(self.slot + i, ()):
+            if pos >= end and (m := p.match(text, pos)):
+                found.append(m)
+                end = m.end()
+        return found
+
+
+_SHARED = Starts([])   # the parser's own patterns (Rx)
+
+
+class Rx:
+    """A pattern searched only when the words allow it: its gate (word_starts) must open, one
+    of its key strings (required_words, when keys=True) must be there, and it is tried only at
+    the words it may start with (start_words), if it has any."""
+
+    def __init__(self, pattern: re.Pattern, keys: bool = False):
+        self.pattern = pattern
+        self.gate = gate(pattern.pattern, pattern.flags)
+        self.keys = required_words(pattern.pattern) if keys else None
+        self.i = _SHARED.add(pattern)
+
+    def _may(self, words: "Words") -> bool:
+        return (self.gate is None or not words.tags.isdisjoint(self.gate)) and \
+            (self.keys is None or words.starts is None or any(map(words.low.__contains__, self.keys)))
+
+    def search(self, text: str, words: "Words") -> re.Match | None:
+        return _SHARED.search(self.i, text, words) if self._may(words) else None
+
+    def finditer(self, text: str, words: "Words") -> list[re.Match]:
+        return _SHARED.finditer(self.i, text, words) if self._may(words) else []
+
+
 @dataclass(frozen=True)
 class EventRule:
     rule: str
@@ -65,10 +345,8 @@ class EventRule:
     actor: str          # "" | state | nonstate
     fatal: bool         # the trigger itself means a death ("assassinated", "shot dead")
     pattern: re.Pattern
-    words: tuple[str, ...] | None = None  # one of these is in every match (see required_words)
-
-    def may_match(self, low: str) -> bool:
-        return self.words is None or any(w in low for w in self.words)
+    gate: frozenset[str] | None = None  # a word starting with one of these is in every match
+    words: tuple[str, ...] | None = None  # one of these strings is in every match (required_words)
 
 
 @dataclass(frozen=True)
@@ -76,10 +354,7 @@ class ActorRule:
     pattern: re.Pattern
     actor: str
     inter: str
-    words: tuple[str, ...] | None = None
-
-    def may_match(self, low: str) -> bool:
-        return self.words is None or any(w in low for w in self.words)
+    gate: frozenset[str] | None = None
 
 
 @lru_cache(maxsize=None)
@@ -90,14 +365,34 @@ def event_rules() -> tuple[EventRule, ...]:
         check_types(r["event_type"], r["sub_event_type"])
         out.append(EventRule(r["rule"], int(r["priority"]), r["event_type"], r["sub_event_type"],
                              r["scope"], r["actor"], r["fatal"] == "1", re.compile(r["pattern"], FLAGS),
-                             required_words(r["pattern"])))
+                             gate(r["pattern"]), required_words(r["pattern"])))
     return tuple(sorted(out, key=lambda e: e.priority))
 
 
 @lru_cache(maxsize=None)
+def event_starts() -> Starts:
+    return Starts([r.pattern for r in event_rules()])
+
+
+@lru_cache(maxsize=None)
 def actor_rules() -> tuple[ActorRule, ...]:
-    return tuple(ActorRule(re.compile(r["pattern"], FLAGS), r["actor"], r["inter"], required_words(r["pattern"]))
+    return tuple(ActorRule(re.compile(r["pattern"], FLAGS), r["actor"], r["inter"], gate(r["pattern"]))
                  for r in table("actors.csv"))
+
+
+@lru_cache(maxsize=None)
+def scope_keys(scope: str) -> tuple[str, ...] | None:
+    """The key strings (required_words) of the event rules of a scope: a text holding none of
+    them fires none of those rules. None when a rule has none."""
+    rules = [r for r in event_rules() if scope != "context" or r.scope == "any"]
+    if any(r.words is None for r in rules):
+        return None
+    return tuple(sorted({w for r in rules for w in r.words}))
+
+
+@lru_cache(maxsize=None)
+def actor_starts() -> Starts:
+    return Starts([r.pattern for r in actor_rules()])
 
 
 @lru_cache(maxsize=None)
@@ -106,9 +401,10 @@ def skip_rules() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 @lru_cache(maxsize=None)
-def skip_pattern(scope: str) -> re.Pattern:
-    """The skip rules that apply in a scope (list items: 'any'; context: 'any' and 'context')."""
-    return re.compile("|".join(f"(?:{p.pattern})" for sc, p in skip_rules() if sc in ("any", scope)), FLAGS)
+def skip_scope(scope: str) -> tuple[tuple[re.Pattern, frozenset[str] | None], ...]:
+    """The skip rules that apply in a scope (list items: 'any'; context: 'any' and 'context'),
+    with their gates."""
+    return tuple((p, gate(p.pattern)) for sc, p in skip_rules() if sc in ("any", scope))
 
 
 MONTH = (r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -123,6 +419,20 @@ def segment_rules() -> dict[str, tuple[re.Pattern, ...]]:
         pat = r["pattern"].replace("{MONTH}", MONTH)
         out.setdefault(r["kind"], []).append(re.compile(pat, FLAGS | re.MULTILINE))
     return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def segment_keys() -> dict[str, tuple[str, ...] | None]:
+    """Per kind of segments.csv, strings one of which every match of its patterns holds
+    (required_words); None when a pattern has none."""
+    out: dict[str, tuple[str, ...] | None] = {}
+    for r in table("segments.csv"):
+        words = required_words(r["pattern"].replace("{MONTH}", MONTH))
+        if r["kind"] not in out:
+            out[r["kind"]] = ()
+        if out[r["kind"]] is not None:
+            out[r["kind"]] = None if words is None else out[r["kind"]] + words
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -168,5 +478,7 @@ def actor_roles() -> dict[str, dict]:
 
 
 @lru_cache(maxsize=None)
-def theatres() -> tuple[tuple[str, str, re.Pattern], ...]:
-    return tuple((r["country"], r["state_forces"], re.compile(r["pattern"])) for r in table("theatres.csv"))
+def theatres() -> tuple[tuple[str, str, re.Pattern, tuple[str, ...] | None], ...]:
+    """(country, state forces, pattern, its key strings: required_words)."""
+    return tuple((r["country"], r["state_forces"], re.compile(r["pattern"]), required_words(r["pattern"]))
+                 for r in table("theatres.csv"))

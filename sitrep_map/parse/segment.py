@@ -5,12 +5,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .rules import segment_rules
+from .rules import ODD_CASE, segment_keys, segment_rules
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 TABLE_HEAD = re.compile(r"^\s*\|?\s*(date|day)\s*\|", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^[\s|:-]+$")
+PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+LINE = re.compile(r"[^\n]+")
+DATE_LINE = re.compile(r"^\s*date[:\s]", re.IGNORECASE)
+CLAUSE = re.compile(r"[^;]+")
 
 
 def month(name: str) -> int:
@@ -32,7 +36,8 @@ def parse_day(text: str) -> dt.date | None:
 
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\d{1,2}[.)])\s+")
 # Sentence ends: . ! ? followed by space and a capital, digit or quote; not after abbreviations.
-SENT_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z0-9\"“‘(])")
+# (The match includes the stop, so that only stops are tried: the sentence ends at start + 1.)
+SENT_END = re.compile(r"[.!?][\"”’]?\s+(?=[A-Z0-9\"“‘(])")
 ABBREV = re.compile(r"\b(?:Gen|Maj|Lt|Col|Brig|Capt|Sgt|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|U\.S|U\.N|approx|e\.g|i\.e)\.$",
                     re.IGNORECASE)
 
@@ -50,13 +55,21 @@ class ReportError(ValueError):
     """The report cannot be read: says what and where."""
 
 
+SPACE_PUNCT = re.compile(r"[ \t]+([;,.])")
+TIGHT_COMMA = re.compile(r"([;,])(?=[^\s\d])")
+DOUBLED = re.compile(r"([;.,]){2,}")
+TWO_PUNCT = re.compile(r"[;.,]{2}")   # a quick test before DOUBLED (slow on every '.')
+
+
 def clean(text: str) -> str:
     """Normalise quotes, spaces and stray punctuation without moving offsets much."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[ \t]+([;,.])", r"\1", text)       # "governorate ;" -> "governorate;"
-    text = re.sub(r"([;,])(?=[^\s\d])", r"\1 ", text)   # "A,B" -> "A, B"
-    text = re.sub(r"([;.,]){2,}", r"\1", text)          # doubled punctuation
+    if " ;" in text or " ," in text or " ." in text or "\t" in text:
+        text = SPACE_PUNCT.sub(r"\1", text)       # "governorate ;" -> "governorate;"
+    text = TIGHT_COMMA.sub(r"\1 ", text)           # "A,B" -> "A, B"
+    if TWO_PUNCT.search(text):
+        text = DOUBLED.sub(r"\1", text)            # doubled punctuation
     return text
 
 
@@ -89,11 +102,12 @@ def segments(text: str) -> list[Segment]:
     """Context paragraphs before the incident list, then one item per list line or ';' clause.
 
     Without a list heading or bullets, every paragraph is read as items (observatory style)."""
-    rules = segment_rules()
+    rules, keys = segment_rules(), segment_keys()
     out: list[Segment] = []
-    paragraphs = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
-    heads = {start + m.start() for par, start in paragraphs for m in re.finditer(r"[^\n]+", par)
-             if any(p.search(m.group(0)) for p in rules["list_start"])}
+    paragraphs = [(m.group(0), m.start()) for m in PARAGRAPH.finditer(text)]
+    heads = {start for start, line in _lines_with(text, keys["list_start"])
+             if any(p.search(line) for p in rules["list_start"])}
+    titles = {start for start, _ in _lines_with(text, keys["title"])}
     has_list = bool(heads)
     has_bullets = sum(bool(BULLET.match(par)) for par, _ in paragraphs) >= 2
     in_list = not (has_list or has_bullets)
@@ -103,10 +117,11 @@ def segments(text: str) -> list[Segment]:
         if TABLE_HEAD.match(par):
             out += _table(par, start)
             continue
-        if any(p.search(par) for p in rules["title"]) or re.match(r"^\s*date[:\s]", par, re.I):
+        if (any(start <= t < start + len(par) for t in titles)
+                and any(p.search(par) for p in rules["title"]) or DATE_LINE.match(par)):
             out.append(Segment(par, start, "title"))
             continue
-        for line_m in re.finditer(r"[^\n]+", par):
+        for line_m in LINE.finditer(par):
             line, lstart = line_m.group(0), start + line_m.start()
             if lstart in heads:  # "Key incidents:" opens the list, even inside a paragraph
                 in_list = True
@@ -118,10 +133,25 @@ def segments(text: str) -> list[Segment]:
             if kind == "context":
                 out.append(Segment(line, lstart, kind))
                 continue
-            for part in re.finditer(r"[^;]+", line):
+            for part in CLAUSE.finditer(line):
                 if part.group(0).strip(" .,\t"):
                     out.append(Segment(part.group(0), lstart + part.start(), kind))
     return out
+
+
+def _lines_with(text: str, keys: tuple[str, ...] | None) -> list[tuple[int, str]]:
+    """(offset, line) of the lines holding one of the strings, ignoring case (every line when
+    keys is None)."""
+    if keys is None or not text.isascii() and not ODD_CASE.isdisjoint(text):
+        return [(m.start(), m.group(0)) for m in LINE.finditer(text)]
+    low = text.lower()   # same offsets: no letter folds oddly
+    starts = set()
+    for k in keys:
+        i = low.find(k)
+        while i >= 0:
+            starts.add(low.rfind("\n", 0, i) + 1)
+            i = low.find(k, i + 1)
+    return [(a, text[a:(text.find("\n", a) + 1 or len(text) + 1) - 1]) for a in sorted(starts)]
 
 
 def _table(par: str, start: int) -> list[Segment]:
@@ -150,9 +180,10 @@ def sentences(seg: Segment) -> list[Segment]:
     out, pos = [], 0
     text = seg.text
     for m in SENT_END.finditer(text):
-        if ABBREV.search(text[pos:m.start()]):
+        end = m.start() + 1
+        if ABBREV.search(text, max(pos, end - 8), end):   # "Gen." ends the piece
             continue
-        out.append(Segment(text[pos:m.start()], seg.start + pos, seg.kind, seg.date, seg.place))
+        out.append(Segment(text[pos:end], seg.start + pos, seg.kind, seg.date, seg.place))
         pos = m.end()
     if text[pos:].strip():
         out.append(Segment(text[pos:], seg.start + pos, seg.kind, seg.date, seg.place))
