@@ -9,7 +9,9 @@ run; cold start and memory; optionally a slider step to the map painted in headl
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
 import threading
 import time
@@ -102,12 +104,18 @@ STEP = """async ([key, verify]) => {
       painted = performance.now() - t0;
   };
   m.on('render', onRender);
+  let idle = null;   // the measure of earlier runs: until MapLibre is idle after the new day is drawn
+  const onIdle = () => { if (painted !== null && idle === null) idle = performance.now() - t0; };
+  m.on('idle', onIdle);
   document.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
   await new Promise(res => { const check = () => {
       if (painted !== null || performance.now() - t0 > 20000) res(); else setTimeout(check, 5); }; check(); });
   m.off('render', onRender);
-  await new Promise(res => m.loaded() && !m.isMoving() ? setTimeout(res, 700) : m.once('idle', () => setTimeout(res, 700)));
-  return [painted, frames];
+  await new Promise(res => { const check = () => {
+      if (idle !== null || performance.now() - t0 > 20000) res(); else setTimeout(check, 5); }; check(); });
+  m.off('idle', onIdle);
+  await new Promise(res => setTimeout(res, 700));
+  return [painted, frames, idle];
 }"""
 
 
@@ -123,9 +131,32 @@ FRAMES = """async (n) => {  // one MapLibre frame with nothing changed: the floo
 }"""
 
 
-def browser(db: str, runs: int) -> None:
+def serve_tree(tree: str, db: str) -> tuple[str, subprocess.Popen]:
+    """Another checkout's dashboard (e.g. ``git worktree add /tmp/before HEAD~1``), served by its own
+    ``sitrep_map serve`` in a subprocess on loopback."""
+    import socket
+    import urllib.request
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": tree}
+    proc = subprocess.Popen([sys.executable, "-m", "sitrep_map", "serve", "--db", db, "--port", str(port)],
+                            cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return url, proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"{tree}: its dashboard did not start")
+
+
+def browser(db: str, runs: int, compare: str | None = None) -> None:
     """The page drawing steps from its arrays, then the server drawing them (client_max=0, as above
-    CLIENT_MAX stored), same database, same browser, one run; alternating rounds of ``runs`` steps."""
+    CLIENT_MAX stored), and optionally another checkout's dashboard (``compare``): same database,
+    same browser, one run, alternating rounds of ``runs`` steps."""
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
@@ -139,6 +170,9 @@ def browser(db: str, runs: int) -> None:
         srv = make_server("127.0.0.1", 0, app.server, threaded=True)
         threading.Thread(target=srv.serve_forever, daemon=True).start()
         urls[mode], servers = f"http://127.0.0.1:{srv.server_port}", servers + [srv]
+    proc = None
+    if compare:
+        urls["before"], proc = serve_tree(compare, db)
     results: dict[tuple[str, str], list] = {}
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=[
@@ -162,12 +196,17 @@ def browser(db: str, runs: int) -> None:
         if name == "frame":
             print(f"{mode:6} draws: one MapLibre frame, nothing changed: {stats(out)}")
             continue
-        ms = [t for t, _ in out]
+        ms = [t for t, _, _ in out if t is not None]
+        idle = [i for t, _, i in out if t is not None and i is not None]
+        late = len(out) - len(ms)
         print(f"{mode:6} draws: slider step -> map painted, {name:22}: {stats(ms)}  spread (p95-p5) "
               f"{np.percentile(ms, 95) - np.percentile(ms, 5):.0f} ms; frames until painted: "
-              f"median {np.median([k for _, k in out]):.0f}")
+              f"median {np.median([k for t, k, _ in out if t is not None]):.0f}; until idle: {stats(idle)}"
+              + (f"; NOT PAINTED within 20 s: {late}" if late else ""))
     for srv in servers:
         srv.shutdown()
+    if proc:
+        proc.terminate()
 
 
 def main(argv=None) -> int:
@@ -175,9 +214,10 @@ def main(argv=None) -> int:
     ap.add_argument("--db", required=True)
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--browser", action="store_true", help="slider step to paint in headless Chromium")
+    ap.add_argument("--compare", help="with --browser: also another checkout of sitrep-map (a folder)")
     a = ap.parse_args(argv)
     if a.browser:
-        browser(a.db, min(a.runs, 30))
+        browser(a.db, min(a.runs, 30), a.compare)
     else:
         server(a.db, a.runs)
     return 0
