@@ -200,7 +200,10 @@
     const h = document.querySelector('#day [role=slider]');
     const lo = Number(h.getAttribute('aria-valuemin')), hi = Number(h.getAttribute('aria-valuemax'));
     const next = Math.min(hi, Math.max(lo, d + (e.key === 'ArrowRight' ? 1 : -1)));
-    if (next !== d) window.dash_clientside.set_props('day', {value: next, drag_value: next});
+    if (next !== d) {
+      if (view.pack) update('key', null, next, next, view.win, view.since);   // draw now, not after Dash's round
+      window.dash_clientside.set_props('day', {value: next, drag_value: next});
+    }
     e.preventDefault();
   });
 

@@ -98,21 +98,26 @@ STEP = """async ([key, verify]) => {
   const want = () => Number((label.innerText.match(/([\\d,]+) on the map/) || [0, '-1'])[1].replace(/,/g, ''));
   let painted = null, frames = 0;
   const t0 = performance.now();
-  const onRender = () => {
-    frames += 1;
-    if (painted === null && label.innerText !== before && m.loaded() && (!verify || drawn() === want()))
-      painted = performance.now() - t0;
-  };
-  m.on('render', onRender);
   let idle = null;   // the measure of earlier runs: until MapLibre is idle after the new day is drawn
+  const check = afterFrames => {
+    if (painted === null && label.innerText !== before && m.loaded() && (!verify || drawn() === want())) {
+      painted = performance.now() - t0;
+      if (afterFrames) idle = painted;   // the map had drawn it already: nothing left to render
+    }
+  };
+  const onRender = () => { frames += 1; check(false); };
+  m.on('render', onRender);
+  const seen = new MutationObserver(() => check(true));   // the label may change after the last frame
+  seen.observe(label, {childList: true, subtree: true, characterData: true});
   const onIdle = () => { if (painted !== null && idle === null) idle = performance.now() - t0; };
   m.on('idle', onIdle);
   document.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  await new Promise(res => { const check = () => {
-      if (painted !== null || performance.now() - t0 > 20000) res(); else setTimeout(check, 5); }; check(); });
+  await new Promise(res => { const wait = () => {
+      if (painted !== null || performance.now() - t0 > 20000) res(); else setTimeout(wait, 5); }; wait(); });
   m.off('render', onRender);
-  await new Promise(res => { const check = () => {
-      if (idle !== null || performance.now() - t0 > 20000) res(); else setTimeout(check, 5); }; check(); });
+  seen.disconnect();
+  await new Promise(res => { const wait = () => {
+      if (idle !== null || performance.now() - t0 > 20000) res(); else setTimeout(wait, 5); }; wait(); });
   m.off('idle', onIdle);
   await new Promise(res => setTimeout(res, 700));
   return [painted, frames, idle];

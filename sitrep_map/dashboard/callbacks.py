@@ -69,7 +69,10 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
             # the page's first call, before dcc.Location has read the address: its own call follows.
             # Answering now with defaults could land after that one and undo the URL's view
             raise dash.exceptions.PreventUpdate
-        if trig in (None, "url"):
+        # the date picker reports an empty date when it mounts (the user cannot clear it): that is
+        # not a choice, and this call may replace the first one (Dash keeps the newest answer)
+        mounting = {t["prop_id"] for t in ctx.triggered} == {"since.date"} and values["since"] is None
+        if trig in (None, "url") or mounting:
             values, view = from_search(search, last, all_types)
             values["day"] = min(max(values["day"], first), last)
             return dash.no_update, *[values[c] for c in CONTROLS], {**(view or {}), "n": time.time()}
