@@ -197,12 +197,17 @@ def _deletion_index(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return h[order], o[order]
 
 
-def _query_hashes(q: str) -> list[int]:
+@lru_cache(maxsize=64)
+def _pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(m, 1)
+
+
+def _query_hashes(q: str) -> np.ndarray:
     """The same hashes for a query: itself, its one-letter deletions and, for names of 7-40
-    letters, its two-letter deletions."""
+    letters, its two-letter deletions (uint64)."""
     m = len(q)
     if m > 500:
-        return []
+        return np.empty(0, dtype=np.uint64)
     cs = [ord(ch) for ch in q]
     pre = [0] * (m + 1)
     for j, ch in enumerate(cs):
@@ -210,13 +215,13 @@ def _query_hashes(q: str) -> list[int]:
     suf = [0] * (m + 1)
     for j in range(m - 1, -1, -1):
         suf[j] = (suf[j + 1] + cs[j] * _POW[m - 1 - j]) & _MASK
-    out = [pre[m]]
-    out += [(pre[j] * _POW[m - 1 - j] + suf[j + 1]) & _MASK for j in range(m)]
+    out = np.array([pre[m]] + [(pre[j] * _POW[m - 1 - j] + suf[j + 1]) & _MASK for j in range(m)],
+                   dtype=np.uint64)
     if _DEL2_LEN[0] <= m <= _DEL2_LEN[1]:   # letters i < j dropped; uint64 wraps like & _MASK
-        i, j = np.triu_indices(m, 1)
+        i, j = _pairs(m)
         p, s = np.array(pre, dtype=np.uint64), np.array(suf, dtype=np.uint64)
-        out += (p[i] * _POW64[m - 2 - i] + (p[j] - p[i + 1] * _POW64[j - i - 1]) * _POW64[m - 1 - j]
-                + s[j + 1]).tolist()
+        out = np.concatenate([out, p[i] * _POW64[m - 2 - i] + (p[j] - p[i + 1] * _POW64[j - i - 1])
+                              * _POW64[m - 1 - j] + s[j + 1]])
     return out
 
 
@@ -353,7 +358,7 @@ class Gazetteer:
 
     def _near_keys(self, lse: str) -> list[str]:
         """Loose keys within about two edits of lse (deletion-neighbourhood hash index)."""
-        qh = np.fromiter(_query_hashes(lse), dtype=np.uint64)
+        qh = _query_hashes(lse)
         lo = np.searchsorted(self.del_hash, qh, "left")
         hi = np.searchsorted(self.del_hash, qh, "right")
         hit = np.flatnonzero(hi > lo)

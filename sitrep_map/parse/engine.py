@@ -147,11 +147,11 @@ def to_int(word: str) -> int:
 def triggers(text: str, scope: str, words: Words | None = None) -> list:
     """(rule, match) of every rule in scope that fires on the text, by priority."""
     words = Words(text) if words is None else words
-    rules, starts = event_rules(), event_starts()
+    rules, starts, tags = event_rules(), event_starts(), words.tags
     out = []
     for i in starts.tried(words):
         r = rules[i]
-        if (scope != "context" or r.scope == "any") and words.opens(r.gate):
+        if (scope != "context" or r.scope == "any") and (r.gate is None or not tags.isdisjoint(r.gate)):
             m = starts.search(i, text, words)
             if m:
                 out.append((r, m))
@@ -170,9 +170,10 @@ def actors(text: str, words: Words | None = None) -> tuple[tuple[int, int, str, 
     """(start, end, actor, inter) by position, leftmost-longest first ("Russian military police"
     is one actor); a generic word right after a name joins it ("HTS militants" is HTS)."""
     words = Words(text) if words is None else words
-    rules, starts = actor_rules(), actor_starts()
-    found = [(m.start(), m.end(), rules[i].actor, rules[i].inter) for i in starts.tried(words)
-             if words.opens(rules[i].gate) for m in starts.finditer(i, text, words)]
+    rules, starts, tags = actor_rules(), actor_starts(), words.tags
+    found = [(m.start(), m.end(), r.actor, r.inter) for i in starts.tried(words)
+             if (r := rules[i]).gate is None or not tags.isdisjoint(r.gate)
+             for m in starts.finditer(i, text, words)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, str, str]] = []
     for f in found:

@@ -120,7 +120,7 @@ def _trim(name: str) -> str:
 
 def find(sentence: str, words: Words | None = None) -> list[Mention]:
     words = Words(sentence) if words is None else words
-    tried = STARTS.tried(words)
+    tried = set(STARTS.tried(words))
     *roads, dir_of, noun_of, mention, apposition = [STARTS.finditer(i, sentence, words) if i in tried else []
                                                      for i in range(len(STARTS.patterns))]
     taken: list[tuple[int, int]] = []
@@ -140,6 +140,8 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
         if free(m.start("name"), m.end("name")):
             out.append(Mention(_trim(m.group("name")), m.start("name"), m.end("name"), role="anchor"))
             taken.append((m.start(), m.end("name")))
+
+    origin, destination = words.opens(G_ORIGIN), words.opens(G_DESTINATION)
 
     def add(name: str, start: int, end: int, m: re.Match | None, groups: dict) -> int:
         name = _place_name(name)
@@ -161,7 +163,6 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
         if word and FACILITY_RX.fullmatch(word):
             mention.text, mention.through = f"{name} {word}", after.end()
             _split_road(mention)
-        origin, destination = words.opens(G_ORIGIN), words.opens(G_DESTINATION)
         if origin or destination:
             cue_start = m.start() if m else start
             before = sentence[:max(0, cue_start)] + (groups.get("cue") or "")

@@ -4,6 +4,7 @@ start words (start_words), checked against a sentence's words read once (Words).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -225,10 +226,11 @@ class Words:
     """A text's words, read once: the gate keys they begin with (tags), and for each Starts
     family, where its patterns may start (starts). A text with a letter that case-folds oddly
     opens every gate (ANY_WORDS) and has starts None (patterns are searched as usual)."""
-    __slots__ = ("text", "low", "tags", "starts")
+    __slots__ = ("text", "low", "tags", "starts", "keys")
 
     def __init__(self, text: str):
         self.text = text
+        self.keys = None   # sorted(starts), made when first needed
         self.low = low = text.lower()   # same offsets as the text, as no letter folds oddly
         if not text.isascii() and not ODD_CASE.isdisjoint(text):
             self.tags, self.starts = ANY_WORDS, None
@@ -285,8 +287,12 @@ class Starts:
         """Indexes of the patterns that may match, in order."""
         if words.starts is None:
             return list(range(len(self.patterns)))
-        found = [k - self.slot for k in words.starts if self.slot <= k < self.slot + SLOT]
-        return sorted(set(found) | set(self.loose)) if self.loose else sorted(found)
+        keys = words.keys
+        if keys is None:
+            keys = words.keys = sorted(words.starts)
+        slot = self.slot
+        found = [k - slot for k in keys[bisect_left(keys, slot):bisect_left(keys, slot + SLOT)]]
+        return sorted(set(found) | set(self.loose)) if self.loose else found
 
     def search(self, i: int, text: str, words: Words) -> re.Match | None:
         p = self.patterns[i]
@@ -302,9 +308,9 @@ class Starts:
         p = self.patterns[i]
         if words.starts is None or self.heads[i] is None:
             return list(p.finditer(text))
-        found, end = [], 0
+        found, end, match = [], 0, p.match
         for pos in words.starts.get(self.slot + i, ()):
-            if pos >= end and (m := p.match(text, pos)):
+            if pos >= end and (m := match(text, pos)):
                 found.append(m)
                 end = m.end()
         return found
@@ -432,7 +438,7 @@ def segment_keys() -> dict[str, tuple[str, ...] | None]:
             out[r["kind"]] = ()
         if out[r["kind"]] is not None:
             out[r["kind"]] = None if words is None else out[r["kind"]] + words
-    return out
+    return {k: v and tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
 @lru_cache(maxsize=None)
