@@ -87,8 +87,9 @@ def server(db: str, runs: int) -> None:
 
 
 STEP = """async ([key, verify]) => {
-  // keydown -> the day label changed -> the first MapLibre frame drawn with every source loaded (and,
-  // for one day, with as many circles as the label says): that frame shows the new day. Then the page
+  // keydown -> Plotly applied a new figure and the day label changed -> the first MapLibre frame drawn
+  // with every source loaded (and, for one day, with as many circles as the label says): that frame
+  // shows the new day. Then the page
   // settles (MapLibre idle, the counts and table updated) before the next step, as between key presses.
   const gd = document.querySelector('#map .js-plotly-plot');
   const m = gd._fullLayout.map._subplot.map;
@@ -99,8 +100,12 @@ STEP = """async ([key, verify]) => {
   let painted = null, frames = 0;
   const t0 = performance.now();
   let idle = null;   // the measure of earlier runs: until MapLibre is idle after the new day is drawn
+  let plotted = false;   // Plotly has applied a new figure since the key (so the map has the new data)
+  const onPlot = () => { plotted = true; check(true); };
+  gd.on('plotly_afterplot', onPlot);
   const check = afterFrames => {
-    if (painted === null && label.innerText !== before && m.loaded() && (!verify || drawn() === want())) {
+    if (painted === null && plotted && label.innerText !== before && m.loaded() &&
+        (!verify || drawn() === want())) {
       painted = performance.now() - t0;
       if (afterFrames) idle = painted;   // the map had drawn it already: nothing left to render
     }
@@ -116,6 +121,7 @@ STEP = """async ([key, verify]) => {
       if (painted !== null || performance.now() - t0 > 20000) res(); else setTimeout(wait, 5); }; wait(); });
   m.off('render', onRender);
   seen.disconnect();
+  gd.removeListener('plotly_afterplot', onPlot);
   await new Promise(res => { const wait = () => {
       if (idle !== null || performance.now() - t0 > 20000) res(); else setTimeout(wait, 5); }; wait(); });
   m.off('idle', onIdle);
