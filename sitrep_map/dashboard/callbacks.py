@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
+from ..layers import RADIUS_KM
 from ..model import event_colors, taxonomy
 from .data import CLIENT_MAX, Live, day_number, iso_day, typed
-from ..layers import RADIUS_KM
 from .figure import AGGREGATE_AT, OPACITY, OUTLINE_COLOR, OUTLINES_AT, live_figure, shapes
 from .ingest_ui import register_ingest
 from .layout import EXPORTS, TABLE_COLUMNS
@@ -98,7 +98,8 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
     @app.callback(Output("points", "data"), *[Input(c, "value") for c in FILTERS], Input("version", "data"))
     def points(*args):
         """The filtered incidents of all days for the page, which then draws each step itself
-        (assets/app.js, sitrep.draw). Above CLIENT_MAX stored the server draws every step."""
+        (assets/app.js, sitrep.fromPack / fromTime). Above client_max stored the server draws
+        every step."""
         inc = live.inc
         if len(inc) > client_max:
             return None
