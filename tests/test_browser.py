@@ -133,6 +133,10 @@ def test_scrub_filter_click_details(drawn_by, demo_db):
     etype = prev["event_type"].value_counts().index[0]
     n_type = int((select(Store(demo_db).incidents(), date=days[-2])["event_type"] == etype).sum())
     box = page.locator("#types label", has_text=etype)
+    # the counts come from the server after the map is drawn: wait for them, then check
+    page.wait_for_function("([t, n]) => [...document.querySelectorAll('#types label')].some("
+                           "l => l.innerText.includes(t) && l.innerText.includes(n))", arg=[etype, f"({n_type})"],
+                           timeout=15000)
     assert f"({n_type})" in box.inner_text()
     box.click()
     counts = wait_counts(page, int((prev["event_type"] != etype).sum()))
@@ -151,9 +155,12 @@ def test_scrub_filter_click_details(drawn_by, demo_db):
     assert len(page.inner_text("#card .report")) > len(mark) + 100  # the whole report around it
 
     # the table lists the incidents in view; a row click flies the map there and opens its card
+    want_rows = len(select(Store(demo_db).incidents(), date=days[-2]).query("event_type != @etype"))
     page.wait_for_selector("#table td")
+    page.wait_for_function("n => document.querySelectorAll('#table tbody tr').length - 1 === n",
+                           arg=want_rows, timeout=15000)   # the table follows the map from the server
     n_rows = page.locator("#table tbody tr").count() - 1  # header row
-    assert n_rows == len(select(Store(demo_db).incidents(), date=days[-2]).query("event_type != @etype"))
+    assert n_rows == want_rows
     cell = page.locator("#table td[data-dash-column=location]").first
     place = cell.inner_text()
     cell.click()
