@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
@@ -28,32 +29,16 @@ class Located:
     road: Match | None = None
 
 
-_POINTS: dict[tuple[float, float], Point] = {}   # a place's point, made once (geometries are immutable)
-_PLAIN: dict[str, str] = {}
-
-
-def _point(lon: float, lat: float) -> Point:
-    p = _POINTS.get((lon, lat))
-    if p is None:
-        if len(_POINTS) >= 20_000:
-            _POINTS.clear()
-        p = _POINTS[(lon, lat)] = Point(lon, lat)
-    return p
-
-
-def _plain(name: str) -> str:
-    out = _PLAIN.get(name)
-    if out is None:
-        if len(_PLAIN) >= 20_000:
-            _PLAIN.clear()
-        out = _PLAIN[name] = plain(name)
-    return out
+_point = lru_cache(maxsize=20_000)(Point)   # a place's point, made once (geometries are immutable)
 
 
 def plain(name: str) -> str:
     """'Tall Abyaḑ' -> 'Tall Abyad' (ayn/hamza marks kept as ')."""
     name = name.replace("\u2018", "'").replace("\u2019", "'").replace("ʿ", "'").replace("ʾ", "'")
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+_plain = lru_cache(maxsize=20_000)(plain)
 
 
 def _confident(m: Match | None) -> bool:
