@@ -39,7 +39,6 @@
   const esc = s => String(s).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;'})[c]);
   const fmt = n => n.toLocaleString('en-US');
   const WINDOW_DAYS = {day: 1, '7': 7, '30': 30};
-  let drawn = null;
 
   const RING = Array.from({length: 25}, (_, i) => 2 * Math.PI * i / 24);
 
@@ -102,7 +101,7 @@
   // The one writer of the map figure and the day label (with dash_clientside.set_props), fed by
   // three callbacks: the packed arrays (points), the server's answer (server-map: a whole figure,
   // or the traces and title) and the time controls. A time step is cut from the packed arrays.
-  const view = {pack: null, server: null, drag: null, value: null, win: 'day', since: null, drawn: null};
+  const view = {pack: null, drag: null, value: null, win: 'day', since: null, drawn: null};
   function update(source, payload, drag, value, win, since) {
     Object.assign(view, {drag, value, win, since});
     if (source === 'pack') view.pack = payload;

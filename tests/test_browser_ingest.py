@@ -3,7 +3,6 @@ paste or upload, preview, commit; the slider, the timeline and what MapLibre dra
 restart. Each test serves its own copy of the demo database (commits change it)."""
 import datetime as dt
 import shutil
-import threading
 
 import pytest
 
@@ -11,7 +10,7 @@ from sitrep_map.dashboard.data import day_number
 from sitrep_map.ingest import process
 from sitrep_map.model import event_colors
 from sitrep_map.store import Store, select
-from conftest import FIXTURES
+from conftest import FIXTURES, serve
 from test_browser import day_label, hex_rgb, no_outside_requests, wait_counts
 
 pytestmark = pytest.mark.browser
@@ -40,16 +39,13 @@ GERMAN = ("Militärische Lage in Syrien am 8. Juli 2020. Die syrische Armee hat 
 @pytest.fixture()
 def own_app(demo_db, tmp_path, monkeypatch):
     """The dashboard over a copy of the demo database, and a user home of its own (aliases)."""
-    from werkzeug.serving import make_server
-    from sitrep_map.dashboard import create_app
     from sitrep_map.gazetteer import default_gazetteer
     monkeypatch.setenv("SITREP_MAP_HOME", str(tmp_path / "home"))
     default_gazetteer.cache_clear()
     db = tmp_path / "own.gpkg"
     shutil.copy(demo_db, db)
-    server = make_server("127.0.0.1", 0, create_app(db).server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", db
+    url, server = serve(db)
+    yield url, db
     server.shutdown()
     default_gazetteer.cache_clear()
 

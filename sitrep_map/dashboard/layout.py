@@ -23,16 +23,16 @@ def timeline(inc: Incidents) -> go.Figure:
     days, counts = inc.per_day()
     x = [iso_day(d) for d in days]
     colors = event_colors()
-    hover = {"hovertemplate": "%{x|%Y-%m-%d}: %{y} {t}<extra></extra>", "showlegend": False}
-    if len(days) <= BARS_UP_TO:
-        traces = [go.Bar(x=x, y=counts[i], name=t, marker={"color": colors[t], "line": {"width": 0}},
-                         **{**hover, "hovertemplate": hover["hovertemplate"].replace("{t}", t)})
-                  for i, t in enumerate(taxonomy()) if counts[i].any()]
-    else:
-        traces = [go.Scatter(x=x, y=counts[i], name=t, stackgroup="types", mode="lines",
-                             line={"color": colors[t], "width": 0, "shape": "hv"}, fillcolor=colors[t],
-                             **{**hover, "hovertemplate": hover["hovertemplate"].replace("{t}", t)})
-                  for i, t in enumerate(taxonomy()) if counts[i].any()]
+    bars = len(days) <= BARS_UP_TO
+    traces = []
+    for i, t in enumerate(taxonomy()):
+        if not counts[i].any():
+            continue
+        common = {"x": x, "y": counts[i], "name": t, "showlegend": False,
+                  "hovertemplate": "%{x|%Y-%m-%d}: %{y} " + t + "<extra></extra>"}
+        traces.append(go.Bar(**common, marker={"color": colors[t], "line": {"width": 0}}) if bars else
+                      go.Scatter(**common, stackgroup="types", mode="lines", fillcolor=colors[t],
+                                 line={"color": colors[t], "width": 0, "shape": "hv"}))
     fig = go.Figure(traces)
     fig.update_layout(barmode="stack", bargap=0, margin={"l": 40, "r": 10, "t": 4, "b": 24}, height=110,
                       dragmode="select", selectdirection="h", template={}, uirevision="keep",
