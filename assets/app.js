@@ -98,9 +98,131 @@
     return {points, rings, shown, unresolved: b - a - shown, aggregated};
   }
 
-  // The one writer of the map figure and the day label (with dash_clientside.set_props), fed by
-  // three callbacks: the packed arrays (points), the server's answer (server-map: a whole figure,
-  // or the traces and title) and the time controls. A time step is cut from the packed arrays.
+  // The incidents are drawn on a 2D canvas over MapLibre's, in step with its camera: a time step
+  // repaints this canvas only. A MapLibre source update takes 2-3 WebGL frames (old tiles first),
+  // 65-150 ms each in software. The figure keeps the legend, basemap and title, and two empty map
+  // traces in the places of the points and the outlines (for the snapshot and the server's layout).
+  const overlay = {map: null, canvas: null, tip: null, traces: null, points: null, lines: null, hits: null,
+                   title: null};
+  const vals = v => (v && v.bdata !== undefined ? decode(v) : (v || []));
+  const merc = (lon, lat) => [lon / 360, Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) / (2 * Math.PI)];
+
+  function showTraces(traces) {   // [points, outlines] as plotly traces: what the map draws
+    const [p, l] = traces;
+    overlay.traces = traces;
+    if (overlay.tip) overlay.tip.style.display = 'none';
+    const lat = vals(p.lat), lon = vals(p.lon), n = lat.length, size = vals(p.marker.size);
+    const mx = new Float64Array(n), my = new Float64Array(n);
+    for (let i = 0; i < n; i++) [mx[i], my[i]] = merc(lon[i], lat[i]);
+    const color = p.marker.color, one = typeof color === 'string';
+    overlay.points = {n, mx, my, lat, lon, size: i => (typeof size === 'number' ? size : size[i]),
+                      color: i => (one ? color : color[i]), hover: vals(p.hovertext), rows: vals(p.customdata),
+                      opacity: p.marker.opacity ?? 1};
+    const llat = vals(l.lat), llon = vals(l.lon), m = llat.length;
+    const lx = new Float64Array(m), ly = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      if (llat[i] === null || llat[i] !== llat[i]) { lx[i] = ly[i] = NaN; continue; }
+      [lx[i], ly[i]] = merc(llon[i], llat[i]);
+    }
+    overlay.lines = {n: m, lx, ly, lat: llat, lon: llon, color: l.line.color, width: l.line.width, opacity: l.opacity ?? 1};
+    paint();
+  }
+
+  function attach(m) {
+    if (overlay.map === m) return;
+    overlay.map = m;
+    const box = m.getCanvasContainer();
+    overlay.canvas = Object.assign(document.createElement('canvas'), {className: 'sitrep-overlay'});
+    overlay.tip = Object.assign(document.createElement('div'), {className: 'sitrep-tip'});
+    box.append(overlay.canvas, overlay.tip);
+    m.on('render', paint);   // pan and zoom: drawn in the same frame as the map
+    m.on('mousemove', e => hover(e.point));
+    m.on('mouseout', () => { overlay.tip.style.display = 'none'; });
+    m.on('click', e => {
+      const i = hit(e.point);
+      if (i < 0) return;
+      const p = overlay.points;
+      window.dash_clientside.set_props('map', {clickData: {points: [
+        {customdata: Number(p.rows[i]), lat: p.lat[i], lon: p.lon[i], hovertext: p.hover[i]}]}});
+    });
+  }
+
+  let waiting = false;
+  function paint() {
+    const m = mapOf();
+    if (!m || !m.loaded || !m.getCanvas()) {  // the map is being made: try again next frame
+      if (!waiting) { waiting = true; requestAnimationFrame(() => { waiting = false; paint(); }); }
+      return;
+    }
+    attach(m);
+    const cv = overlay.canvas, w = m.getCanvas().clientWidth, h = m.getCanvas().clientHeight;
+    const dpr = window.devicePixelRatio || 1;
+    if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
+      cv.width = Math.round(w * dpr); cv.height = Math.round(h * dpr);
+      cv.style.width = w + 'px'; cv.style.height = h + 'px';
+    }
+    const g = cv.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const p = overlay.points, l = overlay.lines;
+    if (!p) return;
+    // Mercator to screen: an affine map when the map is flat and north up (plotly's default), else
+    // MapLibre projects each point
+    const c = m.getCenter(), [cx, cy] = merc(c.lng, c.lat), flat = !m.getBearing() && !m.getPitch();
+    const a = m.project([c.lng, c.lat]), scale = 512 * Math.pow(2, m.getZoom());
+    const sx = flat ? (x => a.x + (x - cx) * scale) : null, sy = flat ? (y => a.y - (y - cy) * scale) : null;
+    const xy = (x, y, lon, lat) => (flat ? [sx(x), sy(y)] : (q => [q.x, q.y])(m.project([lon, lat])));
+    const xs = new Float32Array(p.n), ys = new Float32Array(p.n), rs = new Float32Array(p.n);
+    const counts = {};
+    g.globalAlpha = p.opacity;
+    for (let i = 0; i < p.n; i++) {
+      const [x, y] = xy(p.mx[i], p.my[i], p.lon[i], p.lat[i]), r = p.size(i) / 2;
+      xs[i] = x; ys[i] = y; rs[i] = r;
+      if (x < -r || y < -r || x > w + r || y > h + r) continue;
+      const col = p.color(i);
+      g.fillStyle = col;
+      g.beginPath(); g.arc(x, y, r, 0, 2 * Math.PI); g.fill();
+      counts[col] = (counts[col] || 0) + 1;
+    }
+    let parts = 0, open = false;
+    g.globalAlpha = l.opacity; g.strokeStyle = l.color; g.lineWidth = l.width; g.lineJoin = 'round';
+    g.beginPath();
+    for (let i = 0; i < l.n; i++) {
+      if (l.lx[i] !== l.lx[i]) { open = false; continue; }
+      const [x, y] = xy(l.lx[i], l.ly[i], l.lon[i], l.lat[i]);
+      if (open) g.lineTo(x, y); else { g.moveTo(x, y); open = true; parts++; }
+    }
+    g.stroke();
+    g.globalAlpha = 1;
+    overlay.hits = {xs, ys, rs, w, h};
+    overlay.drawn = {counts, parts, at: performance.now()};
+  }
+
+  function hit(pt) {   // the topmost point under the cursor, or -1
+    const h = overlay.hits;
+    if (!h) return -1;
+    for (let i = h.xs.length - 1; i >= 0; i--) {
+      const dx = pt.x - h.xs[i], dy = pt.y - h.ys[i], r = Math.max(h.rs[i], 5) + 2;
+      if (dx * dx + dy * dy <= r * r) return i;
+    }
+    return -1;
+  }
+
+  function hover(pt) {
+    const i = hit(pt), tip = overlay.tip, p = overlay.points;
+    overlay.map.getCanvasContainer().style.cursor = i < 0 ? '' : 'pointer';
+    if (i < 0) { tip.style.display = 'none'; return; }
+    tip.innerHTML = p.hover[i];
+    tip.style.borderColor = p.color(i);
+    tip.style.left = (pt.x + 12) + 'px'; tip.style.top = (pt.y + 12) + 'px';
+    tip.style.display = 'block';
+  }
+
+  // The one writer of the map figure, the overlay and the day label (with dash_clientside.set_props),
+  // fed by three callbacks: the packed arrays (points), the server's answer (server-map: a whole
+  // figure, or the traces and title) and the time controls. A time step is cut from the packed arrays.
+  const EMPTY = [{type: 'scattermap', lat: [], lon: [], mode: 'markers', showlegend: false, hoverinfo: 'skip'},
+                 {type: 'scattermap', lat: [], lon: [], mode: 'lines', showlegend: false, hoverinfo: 'skip'}];
   const view = {pack: null, drag: null, value: null, win: 'day', since: null, drawn: null};
   function update(source, payload, drag, value, win, since) {
     Object.assign(view, {drag, value, win, since});
@@ -119,18 +241,18 @@
     }
     const set = window.dash_clientside.set_props;
     if (source === 'server' && payload) {
-      let figure = payload.figure || patch(payload.traces, payload.title);
-      if (payload.figure && step) {  // the page's own window over the server's layout
-        const n = pack.types.length, data = payload.figure.data.slice();
-        [data[n], data[n + 1]] = step.traces;
+      const data = payload.figure ? payload.figure.data : payload.traces;
+      showTraces(step ? step.traces : data.slice(-2));
+      if (payload.figure) {   // the title is a page element: a figure change repaints MapLibre
         const layout = payload.figure.layout;
-        figure = {data, layout: {...layout, title: {...layout.title, text: step.title}}};
+        set('map', {figure: {data: [...data.slice(0, -2), ...EMPTY], layout: {...layout, title: {...layout.title, text: ''}}}});
       }
-      set('map', {figure});
+      retitle(step ? step.title : (payload.title || payload.figure.layout.title.text));
       const label = payload.label || (step && step.label);
       if (label) set('day-label', {children: label});
     } else if (step) {
-      set('map', {figure: patch(step.traces, step.title, pack.types.length)});
+      showTraces(step.traces);
+      retitle(step.title);
       set('day-label', {children: step.label});
     }
     return window.dash_clientside.no_update;
@@ -157,9 +279,10 @@
     },
   };
 
-  const patch = (traces, title, first = 0) => ({__dash_patch_update: '__dash_patch_update', operations: [
-    ...traces.map((tr, i) => ({operation: 'Assign', location: ['data', first + i], params: {value: tr}})),
-    {operation: 'Assign', location: ['layout', 'title', 'text'], params: {value: title}}]});
+  const retitle = title => {
+    overlay.title = title;
+    window.dash_clientside.set_props('map-title', {children: title});
+  };
 
   function stepFigure(pack, lo, day) {
     const c = columns(pack);
@@ -172,6 +295,23 @@
   }
 
   window.sitrep = Object.assign(window.sitrep, {
+    rendered(where) {   // what the overlay drew in view: circles per colour, outline parts, [lon, lat]s
+      const d = overlay.drawn, h = overlay.hits, p = overlay.points;
+      if (!d) return null;
+      const points = [];
+      for (let i = 0; where && i < h.xs.length; i++) {
+        const r = h.rs[i];
+        if (h.xs[i] >= -r && h.ys[i] >= -r && h.xs[i] <= h.w + r && h.ys[i] <= h.h + r) points.push([p.lon[i], p.lat[i]]);
+      }
+      return {counts: d.counts, parts: d.parts, at: d.at, points};
+    },
+    snapshot(name) {   // Plotly's own PNG export of the figure with the overlay's traces in it
+      const gd = document.querySelector('#map .js-plotly-plot');
+      const data = gd.data.slice(0, -2).concat(overlay.traces || EMPTY);
+      const layout = {...gd.layout, title: {...gd.layout.title, text: overlay.title || ''}};
+      return Plotly.downloadImage({data, layout, config: {}},
+                                  {format: 'png', width: 1400, height: 1000, filename: name});
+    },
     play(n, disabled) {  // toggles the interval; the button says what a click will do
       const playing = disabled;
       return [!playing, playing ? '❚❚ Pause' : '▶ Play'];

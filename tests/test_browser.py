@@ -1,5 +1,6 @@
-"""End to end in headless Chromium: the dashboard over real HTTP on loopback, with MapLibre
-drawing the markers. We assert on what MapLibre rendered and on every request the page made."""
+"""End to end in headless Chromium: the dashboard over real HTTP on loopback, MapLibre drawing the
+basemap and the page the markers over it. We assert on what was drawn, on the pixels of the page,
+and on every request the page made."""
 import csv
 import datetime as dt
 import json
@@ -21,16 +22,13 @@ from conftest import REPO, serve
 pytestmark = pytest.mark.browser
 
 RENDERED = """() => {
-  const gd = document.querySelector('#map .js-plotly-plot');
-  const m = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-  if (!m || !m.loaded()) return null;
+  // circles the page drew over the map, in view, per colour (assets/app.js draws them on a canvas
+  // over MapLibre's): "rgb(r,g,b)" -> count
+  const r = window.sitrep && window.sitrep.rendered();
+  if (!r) return null;
   const out = {};
-  for (const f of m.queryRenderedFeatures()) {
-    if (!f.layer.id.endsWith('-circle')) continue;
-    const c = f.layer.paint['circle-color'];
-    const key = 'rgb(' + [c.r, c.g, c.b].map(v => Math.round(v * 255)).join(',') + ')';
-    out[key] = (out[key] || 0) + 1;
-  }
+  for (const [c, n] of Object.entries(r.counts))
+    out['rgb(' + [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)).join(',') + ')'] = n;
   return out;
 }"""
 
@@ -101,6 +99,28 @@ def marker_xy(page, lon, lat):
         const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""", [lon, lat])
 
 
+def check_pixels(page, shown, colors):
+    """The screenshot's pixel at each marker standing alone is its type's colour over the land,
+    nearer to it than to any other type's."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from sitrep_map.dashboard.figure import OPACITY
+    img = Image.open(BytesIO(page.screenshot())).convert("RGB")
+    land = (251, 250, 246)
+    blend = {t: [c * OPACITY + w * (1 - OPACITY) for c, w in zip(map(int, rgb[4:-1].split(",")), land)]
+             for t, rgb in colors.items()}
+    xy = [marker_xy(page, float(r.longitude), float(r.latitude)) for r in shown.itertuples()]
+    alone = [i for i, (x, y) in enumerate(xy)
+             if all((x - u) ** 2 + (y - v) ** 2 > 30 ** 2 for j, (u, v) in enumerate(xy) if j != i)]
+    assert alone
+    for i in alone:
+        px = img.getpixel((round(xy[i][0]), round(xy[i][1])))
+        near = min(blend, key=lambda t: sum((a - b) ** 2 for a, b in zip(px, blend[t])))
+        assert near == shown["event_type"].iloc[i], (shown["location"].iloc[i], px)
+
+
 def test_scrub_filter_click_details(drawn_by, demo_db):
     page, live_app = drawn_by, drawn_by.url_base
     colors = {t: hex_rgb(c) for t, c in event_colors().items()}
@@ -119,6 +139,7 @@ def test_scrub_filter_click_details(drawn_by, demo_db):
     day_label(page, days[-2])
     prev = expected(demo_db, days[-2])
     counts = wait_counts(page, len(prev))
+    assert page.inner_text("#map-title") == f"Situation in Syria on {days[-2]}"
     assert set(prev["event_id_cnty"]) != set(last["event_id_cnty"])
     assert f"date={days[-2]}" in page.url
 
@@ -141,6 +162,7 @@ def test_scrub_filter_click_details(drawn_by, demo_db):
     box.click()
     counts = wait_counts(page, int((prev["event_type"] != etype).sum()))
     assert colors[etype] not in counts
+    check_pixels(page, prev[prev["event_type"] != etype], colors)
 
     # clicking a marker opens its card, with the source sentence marked inside its report
     row = prev[prev["event_type"] != etype].iloc[0]
@@ -301,11 +323,7 @@ def synth_db(tmp_path_factory):
     return out
 
 
-PLOTLY_LINES = """() => {
-  const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
-  return m.queryRenderedFeatures().filter(f => f.layer.id.startsWith('plotly') && f.layer.id.endsWith('-line'))
-    .reduce((n, f) => n + (f.geometry.type === 'MultiLineString' ? f.geometry.coordinates.length : 1), 0);
-}"""
+LINE_PARTS = "() => window.sitrep.rendered().parts"
 
 
 @pytest.mark.parametrize("client_max", [CLIENT_MAX, 0], ids=["page", "server"])
@@ -333,7 +351,7 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
         page.evaluate("d => window.dash_clientside.set_props('day', {value: d, drag_value: d})", day)
         day_label(page, iso_day(day))
         wait_counts(page, int(inc.resolved[rows].sum()), timeout=30000)
-        page.wait_for_function(f"() => ({PLOTLY_LINES})() >= {n_near}", timeout=30000)
+        page.wait_for_function(f"() => ({LINE_PARTS})() >= {n_near}", timeout=30000)
         assert page.errors == []
     finally:
         ctx.close()

@@ -15,12 +15,9 @@ from test_browser import day_label, hex_rgb, no_outside_requests, wait_counts
 
 pytestmark = pytest.mark.browser
 
-POINTS = """() => {
-  const gd = document.querySelector('#map .js-plotly-plot');
-  const m = gd && gd._fullLayout.map && gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
-  if (!m || !m.loaded()) return null;
-  return m.queryRenderedFeatures().filter(f => f.layer.id.endsWith('-circle'))
-          .map(f => f.geometry.coordinates);
+POINTS = """() => {   // [lon, lat] of the circles the page drew over the map, in view
+  const r = window.sitrep && window.sitrep.rendered(true);
+  return r && r.points;
 }"""
 
 REVIEW = """Military Situation in Syria on July 10, 2020

@@ -251,9 +251,8 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
     app.clientside_callback(
         """function(n, values) {
             if (!n || !values) { return window.dash_clientside.no_update; }
-            const gd = document.querySelector('#map .js-plotly-plot');
             const name = 'situation-' + values.when.split(' ').filter((w, i) => i % 2).join('-');
-            Plotly.downloadImage(gd, {format: 'png', width: 1400, height: 1000, filename: name});
+            window.sitrep.snapshot(name);
             return '';
         }""",
         Output("btn-png", "title"), Input("btn-png", "n_clicks"), State("query", "data"),

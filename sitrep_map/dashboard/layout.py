@@ -1,6 +1,7 @@
 """The page: header, time controls, filters, map with its timeline, side panel."""
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 from dash import dash_table, dcc, html
 
@@ -53,10 +54,10 @@ def marks(inc: Incidents) -> dict:
 
 
 def first_figure(inc: Incidents) -> dict:
-    from .data import Query
+    """The basemap, legend and two empty map traces: the page draws the points and the title
+    (assets/app.js) over it."""
     from .figure import live_figure
-    rows = inc.rows(Query(day=inc.last_day, event_type=list(taxonomy())))
-    return live_figure(inc, rows, f"Situation in Syria on {iso_day(inc.last_day)}", uirevision="")[0]
+    return live_figure(inc, np.zeros(0, "int64"), "", uirevision="")[0]
 
 
 def db_info(inc: Incidents, db_name: str) -> str:
@@ -146,10 +147,12 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
         ]),
         html.Main(children=[
             html.Div(className="map-box", children=[
-                # a whole figure from the start: the slider's steps patch its traces (never undefined)
-                dcc.Graph(id="map", className="map", config={"displaylogo": False, "scrollZoom": True},
-                          figure=first_figure(inc),
-                          style={"height": "calc(100vh - 330px)", "minHeight": "380px"}),
+                # a whole figure from the start (never undefined); the title is drawn over it
+                html.Div(className="map-wrap", children=[
+                    html.Div(id="map-title", className="map-title"),
+                    dcc.Graph(id="map", className="map", config={"displaylogo": False, "scrollZoom": True},
+                              figure=first_figure(inc),
+                              style={"height": "calc(100vh - 330px)", "minHeight": "380px"})]),
                 dcc.Graph(id="timeline", figure=timeline(inc), className="timeline",
                           config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d"]}),
                 html.Div(className="exports", children=[
