@@ -259,9 +259,10 @@
   }
 
   window.sitrep = {
-    fromPack(pack, drag, value, win, since, ...filters) {
-      // an answer for filters changed since (a newer one is on its way) is dropped
-      if (pack && JSON.stringify(pack.filters) !== JSON.stringify(filters)) return window.dash_clientside.no_update;
+    fromPack(pack, drag, value, win, since, version, ...filters) {
+      // an answer for filters changed since, or from before a commit (a newer one is on its way), is dropped
+      if (pack && (JSON.stringify(pack.filters) !== JSON.stringify(filters) ||
+                   pack.version !== ((version && version.n) || 0))) return window.dash_clientside.no_update;
       return update('pack', pack, drag, value, win, since);
     },
     fromServer(server, drag, value, win, since, ...filters) {

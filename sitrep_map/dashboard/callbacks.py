@@ -107,7 +107,7 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
         colors = event_colors()
         rows, pack = inc.pack(q)
         shape, outlines = shapes(inc, rows)
-        return {**pack, "filters": list(args[:len(FILTERS)]), "shape": typed(shape), "shapes": outlines,
+        return {**pack, "filters": list(args[:len(FILTERS)]), "version": (args[-1] or {}).get("n", 0), "shape": typed(shape), "shapes": outlines,
                 "types": all_types,
                 "colors": [colors[t] for t in all_types], "aggregate_at": AGGREGATE_AT,
                 "outlines_at": OUTLINES_AT, "ring_km": RADIUS_KM[2], "opacity": OPACITY,
@@ -242,7 +242,7 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
 
     # the page draws the map (assets/app.js): fed by the packed arrays, the server's answer and time
     now = [State("day", "drag_value"), State("day", "value"), State("window", "value"), State("since", "date")]
-    app.clientside_callback("window.sitrep.fromPack", Input("points", "data"), *now,
+    app.clientside_callback("window.sitrep.fromPack", Input("points", "data"), *now, State("version", "data"),
                             *[State(c, "value") for c in FILTERS])
     app.clientside_callback("window.sitrep.fromServer", Input("server-map", "data"), *now,
                             *[State(c, "value") for c in FILTERS])
