@@ -110,12 +110,16 @@
   function showTraces(traces) {   // [points, outlines] as plotly traces: what the map draws
     const [p, l] = traces;
     overlay.traces = traces;
+    overlay.hits = null;   // until painted
     if (overlay.tip) overlay.tip.style.display = 'none';
     const lat = vals(p.lat), lon = vals(p.lon), n = lat.length, size = vals(p.marker.size);
     const mx = new Float64Array(n), my = new Float64Array(n);
     for (let i = 0; i < n; i++) [mx[i], my[i]] = merc(lon[i], lat[i]);
     const color = p.marker.color, one = typeof color === 'string';
-    overlay.points = {n, mx, my, lat, lon, size: i => (typeof size === 'number' ? size : size[i]),
+    // larger circles first, so that a small one is never hidden under a large one
+    const order = Uint32Array.from({length: n}, (_, i) => i);
+    if (typeof size !== 'number') order.sort((i, j) => size[j] - size[i] || i - j);
+    overlay.points = {n, order, mx, my, lat, lon, size: i => (typeof size === 'number' ? size : size[i]),
                       color: i => (one ? color : color[i]), hover: vals(p.hovertext), rows: vals(p.customdata),
                       opacity: p.marker.opacity ?? 1};
     const llat = vals(l.lat), llon = vals(l.lon), m = llat.length;
@@ -175,7 +179,7 @@
     const xs = new Float32Array(p.n), ys = new Float32Array(p.n), rs = new Float32Array(p.n);
     const counts = {};
     g.globalAlpha = p.opacity;
-    for (let i = 0; i < p.n; i++) {
+    for (const i of p.order) {
       const [x, y] = xy(p.mx[i], p.my[i], p.lon[i], p.lat[i]), r = p.size(i) / 2;
       xs[i] = x; ys[i] = y; rs[i] = r;
       if (x < -r || y < -r || x > w + r || y > h + r) continue;
@@ -201,7 +205,8 @@
   function hit(pt) {   // the topmost point under the cursor, or -1
     const h = overlay.hits;
     if (!h) return -1;
-    for (let i = h.xs.length - 1; i >= 0; i--) {
+    for (let k = h.xs.length - 1; k >= 0; k--) {
+      const i = overlay.points.order[k];
       const dx = pt.x - h.xs[i], dy = pt.y - h.ys[i], r = Math.max(h.rs[i], 5) + 2;
       if (dx * dx + dy * dy <= r * r) return i;
     }
