@@ -141,7 +141,7 @@ def test_scrub_filter_click_details(drawn_by, demo_db):
     counts = wait_counts(page, len(prev))
     assert page.inner_text("#map-title") == f"Situation in Syria on {days[-2]}"
     assert set(prev["event_id_cnty"]) != set(last["event_id_cnty"])
-    assert f"date={days[-2]}" in page.url
+    page.wait_for_function("d => location.search.includes('date=' + d)", arg=days[-2])  # the URL follows
 
     # the window choice: last 7 days draws every incident of those days
     page.locator("#window label", has_text="last 7 days").click()
@@ -229,9 +229,13 @@ def test_url_round_trip_and_back(page, demo_db, live_app):
     want = want[want["admin1"] == gov]
     wait_counts(page, int(want["resolved"].sum()))
     assert gov in page.inner_text("#govs")
-    center = page.evaluate("""() => { const m = document.querySelector('#map .js-plotly-plot')
-        ._fullLayout.map._subplot.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }""")
-    assert center == pytest.approx([35.0, 38.5, 6.0], abs=0.01)
+    # the incidents may be drawn before the server's figure with the URL's view arrives: wait for it
+    view = """() => { const m = document.querySelector('#map .js-plotly-plot')
+        ._fullLayout.map._subplot.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }"""
+    page.wait_for_function(f"() => {{ const [a, b, z] = ({view})(); return Math.abs(a - 35) < 0.01 && "
+                           "Math.abs(b - 38.5) < 0.01 && Math.abs(z - 6) < 0.01; }", timeout=15000)
+    assert page.evaluate(view) == pytest.approx([35.0, 38.5, 6.0], abs=0.01)
+    assert wait_counts(page, int(want["resolved"].sum()))   # the same incidents in the URL's view
     # a change makes a new URL; back restores the previous view exactly
     page.locator("#window label", has_text="the day").click()
     day_label(page, days[-1])
