@@ -219,8 +219,10 @@
     if (i < 0) { tip.style.display = 'none'; return; }
     tip.innerHTML = p.hover[i];
     tip.style.borderColor = p.color(i);
-    tip.style.left = (pt.x + 12) + 'px'; tip.style.top = (pt.y + 12) + 'px';
     tip.style.display = 'block';
+    const h = overlay.hits, left = pt.x + 12 + tip.offsetWidth > h.w, up = pt.y + 12 + tip.offsetHeight > h.h;
+    tip.style.left = (left ? pt.x - 12 - tip.offsetWidth : pt.x + 12) + 'px';   // kept inside the map
+    tip.style.top = (up ? pt.y - 12 - tip.offsetHeight : pt.y + 12) + 'px';
   }
 
   // The one writer of the map figure, the overlay and the day label (with dash_clientside.set_props),
