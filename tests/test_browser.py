@@ -166,6 +166,9 @@ def test_scrub_filter_click_details(drawn_by, demo_db):
 
     # clicking a marker opens its card, with the source sentence marked inside its report
     row = prev[prev["event_type"] != etype].iloc[0]
+    page.mouse.move(*marker_xy(page, float(row["longitude"]), float(row["latitude"])))
+    page.wait_for_selector(".sitrep-tip", state="visible")   # the hover label names a place of the day
+    assert page.inner_text(".sitrep-tip").split(" · ")[0] in set(prev["location"])
     page.mouse.click(*marker_xy(page, float(row["longitude"]), float(row["latitude"])))
     page.wait_for_selector("#card dl", timeout=10000)
     card = page.inner_text("#card")
