@@ -42,14 +42,28 @@
 
   const RING = Array.from({length: 25}, (_, i) => 2 * Math.PI * i / 24);
 
-  // One window as the server's live_figure draws it: after the legend keys (one per type, never
-  // changed), all points in one trace coloured per point (grid cells above aggregate_at), then the
-  // precision outlines in one trace: a ring for points near a place, the road or area outline.
-  function windowTraces(pack, a, b) {
+  // One window as the server's live_figure draws it: all points in one trace coloured per point
+  // (grid cells above aggregate_at), then the precision outlines in one trace: a ring for points
+  // near a place, the road or area outline. Unlike the server, the page counts what is in view
+  // (bounds): a window of more than aggregate_at is drawn as points when few enough are in view,
+  // those around the view (pad) only, and redrawn when the map has moved.
+  function windowTraces(pack, a, b, bounds) {
     const c = columns(pack);
     let shown = 0;
     for (let i = a; i < b; i++) if (c.lat[i] === c.lat[i]) shown++;
-    const aggregated = shown > pack.aggregate_at;
+    const big = shown > pack.aggregate_at;
+    const inside = (i, q) => c.lat[i] >= q.s && c.lat[i] <= q.n && c.lon[i] >= q.w && c.lon[i] <= q.e;
+    let inView = shown, pad = null;
+    if (big && bounds) {
+      const dy = (bounds.n - bounds.s) / 2, dx = (bounds.e - bounds.w) / 2;
+      pad = {s: bounds.s - dy, n: bounds.n + dy, w: bounds.w - dx, e: bounds.e + dx};
+      inView = 0;
+      for (let i = a; i < b; i++) if (c.lat[i] === c.lat[i] && inside(i, bounds)) inView++;
+    }
+    const aggregated = inView > pack.aggregate_at;
+    const partial = big && !aggregated;   // the points around the view only
+    let drawn = shown;
+    if (partial) { drawn = 0; for (let i = a; i < b; i++) if (c.lat[i] === c.lat[i] && inside(i, pad)) drawn++; }
     let lat, lon, size, color = [], hover = [], rows = [];
     const rlat = [], rlon = [];
     if (aggregated) {
@@ -68,11 +82,11 @@
         color.push(pack.colors[Math.floor(k / g.ncell)]); hover.push(m + ' incidents'); rows.push(-1);
       });
     } else {
-      lat = new Float32Array(shown); lon = new Float32Array(shown); size = new Float32Array(shown);
-      const outlines = shown <= pack.outlines_at;
+      lat = new Float32Array(drawn); lon = new Float32Array(drawn); size = new Float32Array(drawn);
+      const outlines = drawn <= pack.outlines_at;
       let j = 0;
       for (let i = a; i < b; i++) {
-        if (c.lat[i] !== c.lat[i]) continue;
+        if (c.lat[i] !== c.lat[i] || (partial && !inside(i, pad))) continue;
         lat[j] = c.lat[i]; lon[j] = c.lon[i];
         size[j] = 10 + 3 * Math.sqrt(Math.min(400, c.killed[i]));
         color.push(pack.colors[c.type[i]]);
@@ -95,7 +109,7 @@
                     marker: {size, color, opacity: pack.opacity}, hovertext: hover, customdata: rows};
     const rings = {type: 'scattermap', lat: rlat, lon: rlon, mode: 'lines', showlegend: false, hoverinfo: 'skip',
                    opacity: 0.6, line: {color: pack.outline_color, width: 2}};
-    return {points, rings, shown, unresolved: b - a - shown, aggregated};
+    return {points, rings, shown, unresolved: b - a - shown, aggregated, big, partial, inView};
   }
 
   // The incidents are drawn on a 2D canvas over MapLibre's, in step with its camera: a time step
@@ -140,6 +154,9 @@
     overlay.tip = Object.assign(document.createElement('div'), {className: 'sitrep-tip'});
     box.append(overlay.canvas, overlay.tip);
     m.on('render', paint);   // pan and zoom: drawn in the same frame as the map
+    m.on('moveend', () => {   // a large window is drawn for the view: cells or the points around it
+      if (view.drawn && view.drawn.big) update('moved', null, view.drag, view.value, view.win, view.since);
+    });
     m.on('mousemove', e => hover(e.point));
     m.on('mouseout', () => { overlay.tip.style.display = 'none'; });
     m.on('click', e => {
@@ -241,9 +258,10 @@
       let lo = day - (WINDOW_DAYS[win] || 1) + 1;
       if (win === 'since') lo = Math.min(since ? Math.round(Date.parse(since.slice(0, 10)) / DAY) : day, day);
       const key = [lo, day, win].join(' ');
-      if (source === 'server' || !view.drawn || view.drawn.pack !== pack || view.drawn.key !== key) {
-        view.drawn = {pack, key};
-        step = stepFigure(pack, lo, day);
+      if (source === 'server' || source === 'moved' || !view.drawn || view.drawn.pack !== pack || view.drawn.key !== key) {
+        const m = mapOf(), b = m && m.getBounds && m.getBounds();
+        step = stepFigure(pack, lo, day, b && {s: b.getSouth(), n: b.getNorth(), w: b.getWest(), e: b.getEast()});
+        view.drawn = {pack, key, big: step.big};
       }
     }
     const set = window.dash_clientside.set_props;
@@ -292,14 +310,14 @@
     window.dash_clientside.set_props('map-title', {children: title});
   };
 
-  function stepFigure(pack, lo, day) {
+  function stepFigure(pack, lo, day, bounds) {
     const c = columns(pack);
-    const w = windowTraces(pack, bisect(c.day, lo, false), bisect(c.day, day, true));
+    const w = windowTraces(pack, bisect(c.day, lo, false), bisect(c.day, day, true), bounds);
     const when = lo === day ? 'on ' + isoDay(day) : 'from ' + isoDay(lo) + ' to ' + isoDay(day);
     const label = [{type: 'B', namespace: 'dash_html_components', props: {children: lo === day ? isoDay(day) : when}},
                    ' · ' + fmt(w.shown) + ' on the map', w.unresolved ? ' · ' + fmt(w.unresolved) + ' unresolved' : '',
-                   w.aggregated ? ' · aggregated in 0.1° cells' : ''];
-    return {traces: [w.points, w.rings], title: 'Situation in ' + pack.area + ' ' + when, label};
+                   w.aggregated ? ' · aggregated in 0.1° cells' : w.partial ? ' · ' + fmt(w.inView) + ' in view' : ''];
+    return {traces: [w.points, w.rings], title: 'Situation in ' + pack.area + ' ' + when, label, big: w.big};
   }
 
   window.sitrep = Object.assign(window.sitrep, {

@@ -336,7 +336,8 @@ LINE_PARTS = "() => window.sitrep.rendered().parts"
 @pytest.mark.parametrize("client_max", [CLIENT_MAX, 0], ids=["page", "server"])
 def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max):
     """Whether the page or the server draws: above 5,000 in view the map draws one circle per grid
-    cell and type, and a day's incidents near a place get their 5 km ring."""
+    cell and type (the server counts the window, the page what is in view), and a day's incidents
+    near a place get their 5 km ring."""
     url, server = serve(synth_db, client_max=client_max)
     inc = Incidents.read(synth_db)
     ctx, page = open_page(browser, f"{url}/?date={iso_day(inc.last_day)}&window=since&since={iso_day(inc.first_day)}")
@@ -348,6 +349,26 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
         cells = inc.cells(everything)[0]
         assert len(everything) > AGGREGATE_AT and 0 < len(cells) < len(everything)
         wait_counts(page, len(cells), timeout=30000)
+        if client_max:   # the page counts what is in view: zoomed in, few enough are drawn as points
+            # after the server's first figure (it sets the URL's view, uirevision "" before it)
+            page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').layout.uirevision")
+            page.evaluate(f"() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+                          f".jumpTo({{center: [{inc.lon[everything[0]]}, {inc.lat[everything[0]]}], zoom: 10}})")
+            page.wait_for_function("() => document.querySelector('#day-label').innerText.includes('in view')",
+                                   timeout=30000)
+            b = page.evaluate("() => { const b = document.querySelector('#map .js-plotly-plot')._fullLayout.map"
+                              "._subplot.map.getBounds(); return [b.getSouth(), b.getNorth(), b.getWest(), b.getEast()]; }")
+            lat, lon = inc.lat[everything], inc.lon[everything]
+            in_view = int(((lat >= b[0]) & (lat <= b[1]) & (lon >= b[2]) & (lon <= b[3])).sum())
+            assert 0 < in_view <= AGGREGATE_AT
+            assert f"{in_view:,} in view" in page.inner_text("#day-label")
+            drawn = page.evaluate("() => window.sitrep.rendered(true).points")
+            inside = [p for p in drawn if b[0] <= p[1] <= b[1] and b[2] <= p[0] <= b[3]]
+            assert len(inside) == in_view
+            page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+                          ".jumpTo({center: [38.5, 35.0], zoom: 5.5})")   # zoomed out again: cells
+            page.wait_for_function("() => document.querySelector('#day-label').innerText.includes('aggregated')",
+                                   timeout=30000)
 
         # one day with incidents near a place (geo_precision 2): as many rings as such incidents
         near = np.flatnonzero((inc.precision == 2) & inc.point & inc.resolved)
