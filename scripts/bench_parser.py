@@ -6,10 +6,15 @@ Accuracy: every folder of *.txt + *.expected.json under tests/fixtures/ (inciden
 recall on type + place + date, sub-event accuracy, casualties exact, actor accuracy).
 Throughput: the demo reports (about 1.5-2 KB each) through parse_report + geocoding (no store),
 on one core; median and spread over rounds, and reports per second. --profile prints where the
-time goes (cProfile, top functions by cumulative time)."""
+time goes (cProfile, top functions by cumulative time). Instructions per report (the timed
+rounds only, steadier than time on a shared machine): Collected / (rounds x reports) of
+
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --collect-atstart=no \
+        --toggle-collect=functools_reduce .venv/bin/python scripts/bench_parser.py --rounds 4"""
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -45,7 +50,9 @@ def throughput(gaz, rounds: int) -> dict:
         return time.perf_counter() - t0
 
     one_pass()  # warm caches (regexes, normalisation)
-    times = [one_pass() for _ in range(rounds)]
+    # the timed rounds run inside functools.reduce, so that callgrind can count them alone:
+    # valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce ...
+    times = functools.reduce(lambda done, _: done + [one_pass()], range(rounds), [])
     per = [len(texts) / t for t in times]
     return {"reports": len(texts), "avg_bytes": round(size), "rounds": rounds,
             "reports_per_s_median": round(statistics.median(per)),

@@ -32,6 +32,12 @@ class Located:
 _point = lru_cache(maxsize=20_000)(Point)   # a place's point, made once (geometries are immutable)
 
 
+@lru_cache(maxsize=20_000)
+def _rounded(lat: float, lon: float) -> tuple[float, float]:
+    """A place's coordinates to 5 decimals, worked out once (round() formats the float)."""
+    return round(lat, 5), round(lon, 5)
+
+
 def plain(name: str) -> str:
     """'Tall Abyaḑ' -> 'Tall Abyad' (ayn/hamza marks kept as ')."""
     name = name.replace("\u2018", "'").replace("\u2019", "'").replace("ʿ", "'").replace("ʾ", "'")
@@ -136,7 +142,8 @@ def place_fields(m: Match | None, road: Match | None = None, qualifier: str = ""
     elif prec == 3 and pl.admin1 in governorate_shapes():
         geom, kind = governorate_shapes()[pl.admin1], "polygon"
     country, iso3 = COUNTRY.get(pl.country, (pl.country, pl.country))
-    return dict(admin1=pl.admin1, location=name, latitude=round(lat, 5), longitude=round(lon, 5),
+    lat, lon = _rounded(lat, lon)
+    return dict(admin1=pl.admin1, location=name, latitude=lat, longitude=lon,
                 geo_precision=prec, resolved=True, country=country, geometry=geom, geometry_kind=kind,
                 match_score=m.score), iso3
 

@@ -239,3 +239,28 @@ def test_word_gates_and_start_words_never_hide_a_match():
                 first = family.search(i, text, words)
                 assert (first.span() if first else None) == (want[0] if want else None)
     assert isinstance(engine.RX_CONTINUES.pattern, re.Pattern)
+
+
+def test_start_words_of_numbers_and_whole_words():
+    """Patterns that begin with a number or a one-letter word have start words too: DIGIT for a
+    run of digits, and "a " (a trailing space) for a whole word, so they are tried only there."""
+    from sitrep_map.parse import places, rules
+    assert rules.start_words(r"\b(a|an) (angry )?mob") == {"a ", "an "}
+    assert rules.start_words(r"\b\d+ (?:people|civilians)") == {rules.DIGIT}
+    assert rules.start_words(r"\b(?:kill|killed)\b") == {"kill ", "killed "}
+    assert rules.start_words(r"\bkill") == {"kill"}            # "killed" starts with it too
+    assert rules.start_words(r"\b(?:\w+) killed") is None       # may start with any word
+    for family in (rules.event_starts(), rules.actor_starts(), places.STARTS, rules._SHARED):
+        assert not family.loose, [family.patterns[i].pattern[:40] for i in family.loose]
+    texts = ["A mob beat a man in Afrin", "an angry crowd lynched 2 men", "25th Division forces and 4th "
+             "Division shelled Kafr Nabl, killing 3 civilians and a child", "At least 12 SDF fighters were "
+             "killed and a dozen wounded at Tal Tamr", "Attacked at dawn, a2 and 3b were hit; 7,000 left"]
+    for text in texts + [t.upper() for t in texts] + [t.swapcase() for t in texts]:
+        words = rules.Words(text)
+        for family in (rules.event_starts(), rules.actor_starts(), places.STARTS, rules._SHARED):
+            tried = family.tried(words)
+            for i, p in enumerate(family.patterns):
+                want = [m.span() for m in p.finditer(text)]
+                assert [m.span() for m in family.finditer(i, text, words)] == want, (p.pattern[:60], text)
+                assert i in tried or not want, (p.pattern[:60], text)
+    assert rules._SHARED.shared   # the number patterns of rules.Rx share their offsets

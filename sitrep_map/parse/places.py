@@ -6,12 +6,22 @@ from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 
-from .rules import FLAGS, Starts, Words, actor_rules, alternation, gate, place_words
+from .rules import DIGIT, FLAGS, Starts, Words, actor_rules, alternation, gate, place_words, start_words
+
+
+def _led(words: str) -> str:
+    """A lower-case alternation (or one matched ignoring case) behind a lookahead on its first
+    letters: a word starting with none of them fails at once, not in every alternative."""
+    heads = start_words(rf"\b(?:{words})")
+    if not heads or DIGIT in heads:
+        return f"(?:{words})"
+    return f"(?=[{''.join(sorted({h[0] for h in heads}))}])(?:{words})"
+
 
 _L = r"A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF"
 WORD = rf"(?:[{_L}'ʿ][\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]*(?:-[\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]+)*)"
 PART = r"(?:al|el|ad|ar|as|ash|az|at|an|ez|es|ed|ibn|bin|bani|abu|um|umm|wa|de)"
-NAME = rf"(?:{PART}-)?{WORD}(?:[ ](?:{PART}[- ])?{WORD})*"
+NAME = rf"(?:{_led(PART)}-)?{WORD}(?:[ ](?:{_led(PART)}[- ])?{WORD})*"
 FACILITY = (r"air ?base|airbase|airport|military airport|air field|airfield|oil ?field|gas ?field|"
             r"crossing|border crossing|dam|camp|bridge|hill|highway|road|checkpoint|base|prison|"
             r"power station|power plant|refinery|station")
@@ -35,8 +45,9 @@ _NEAR = "|".join(p for p, v in place_words()["qualifier"] if v == "near")
 
 # Names are case-sensitive (capitalised); the words around them are not.
 MENTION = re.compile(
-    rf"\b(?i:(?P<cue>{_CUE}))\s+(?i:(?P<near>{_NEAR})\s+)?(?i:(?:the|a|an)\s+)?(?i:(?P<dir>{_DIR})\s+)?"
-    rf"(?:(?i:(?P<dir2>{_DIR})\s+)?(?i:(?P<noun>{_NOUN}))\s+(?i:of\s+)?(?i:the\s+)?)?(?P<name>{NAME})")
+    rf"\b(?i:(?P<cue>{_CUE}))\s+(?i:(?P<near>{_led(_NEAR)})\s+)?(?i:{_led('the|a|an')}\s+)?"
+    rf"(?i:(?P<dir>{_led(_DIR)})\s+)?(?:(?i:(?P<dir2>{_led(_DIR)})\s+)?(?i:(?P<noun>{_led(_NOUN)}))\s+"
+    rf"(?i:of\s+)?(?i:the\s+)?)?(?P<name>{NAME})")
 NOUN_OF = re.compile(
     rf"\b(?i:(?P<dir>{_DIR})\s+)?(?i:(?P<noun>{_NOUN}))\s+(?i:of\s+)(?i:the\s+)?(?P<name>{NAME})")
 APPOSITION = re.compile(rf"\b(?i:capital|city|town|village|area)\s*,\s*(?P<name>{NAME})")
@@ -120,7 +131,7 @@ def _trim(name: str) -> str:
 
 def find(sentence: str, words: Words | None = None) -> list[Mention]:
     words = Words(sentence) if words is None else words
-    tried = set(STARTS.tried(words))
+    tried = STARTS.tried(words)
     *roads, dir_of, noun_of, mention, apposition = [STARTS.finditer(i, sentence, words) if i in tried else []
                                                      for i in range(len(STARTS.patterns))]
     taken: list[tuple[int, int]] = []
@@ -150,7 +161,7 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
         after = AFTER.match(sentence, end)
         word = (after.group("word").lower() if after else "")
         mention = Mention(name, start, end, through=end)
-        is_region = bool(groups.get("dir") or groups.get("dir2")) or REGION.fullmatch(word or "-")
+        is_region = bool(groups.get("dir") or groups.get("dir2")) or bool(word) and REGION.fullmatch(word)
         noun = (groups.get("noun") or "").lower()
         if noun in ("countryside", "governorate", "province", "region"):
             is_region = True
@@ -200,15 +211,15 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
 def _split_road(m: Mention) -> None:
     """"the Palmyra-Deir ez-Zor highway" -> a road from Palmyra to Deir ez-Zor."""
     text = m.text
-    for i, ch in enumerate(text):
-        if ch == "-" and i + 1 < len(text) and text[i + 1].isupper():
-            left = text[:i]
-            if re.fullmatch(PART, left.split(" ")[-1], FLAGS):
-                continue
-            rest = ROAD_WORD.match(text[i + 1:] and "x-" + text[i + 1:])
+    i = text.find("-")
+    while 0 <= i < len(text) - 1:
+        left = text[:i]
+        if text[i + 1].isupper() and not re.fullmatch(PART, left.split(" ")[-1], FLAGS):
+            rest = ROAD_WORD.match("x-" + text[i + 1:])
             if rest:
                 m.text, m.road_to, m.qualifier = left, rest.group("b"), "road"
             return
+        i = text.find("-", i + 1)
 
 
 IN_AREA = re.compile(r",?\s+in\s+(?:the\s+)?")
@@ -218,6 +229,8 @@ ROAD_ENDS = ("road", "highway", "road\n", "highway\n")   # what ROAD_END needs
 
 def _link(mentions: list[Mention], sentence: str) -> None:
     """Give each location the regions and anchors of its sentence: those after it first."""
+    if len(mentions) < 2:
+        return   # a place alone has no other place to link to
     locs = [m for m in mentions if m.role == "location"]
     for prev, m in zip(locs, locs[1:]):
         # "shelled A and B in the X area": X contains the places before it; "the Ghwayran
@@ -237,10 +250,10 @@ def _link(mentions: list[Mention], sentence: str) -> None:
             if m.role == "location" and not m.road_to and m.qualifier == "near":
                 m.role = "anchor"
     regions = [m for m in mentions if m.role == "region"]
-    anchors = [m for m in mentions if m.role == "anchor"]
+    anchors = [m.text for m in mentions if m.role == "anchor"]
     for m in mentions:
-        if m.role not in ("location", "origin"):
-            continue
-        after = [r.text for r in regions if r.start > m.start] + [r.text for r in regions if r.start < m.start]
-        m.hints = after
-        m.anchors = [a.text for a in anchors]
+        if m.role == "location" or m.role == "origin":
+            if regions:
+                m.hints = [r.text for r in regions if r.start > m.start] + [r.text for r in regions if r.start < m.start]
+            if anchors:
+                m.anchors = list(anchors)

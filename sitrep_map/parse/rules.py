@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,21 +69,24 @@ ODD_CASE = frozenset("\u0130\u0131\u017f\u212a")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
+def letter_class(items) -> bool:
+    """May a character of this regex set (the items of an IN node) be an ASCII letter?"""
+    from re import _constants as C
+    for op, av in items:
+        if op is C.NEGATE or op is C.CATEGORY and av not in (
+                C.CATEGORY_DIGIT, C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD):
+            return True
+        if op is C.LITERAL and chr(av).lower() in _LETTERS:
+            return True
+        if op is C.RANGE and av[0] <= ord("z") and av[1] >= ord("A"):
+            return True
+    return False
+
+
 def word_starts(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
     """Lower-case word beginnings (2+ letters) of which every match of ``pattern`` contains one
     at the start of a word (a run of ASCII letters); None when there is no such set."""
     from re import _constants as C, _parser as P
-
-    def letter_class(items) -> bool:   # may a character of this set be an ASCII letter?
-        for op, av in items:
-            if op is C.NEGATE or op is C.CATEGORY and av not in (
-                    C.CATEGORY_DIGIT, C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD):
-                return True
-            if op is C.LITERAL and chr(av).lower() in _LETTERS:
-                return True
-            if op is C.RANGE and av[0] <= ord("z") and av[1] >= ord("A"):
-                return True
-        return False
 
     def seq(items, ws: bool, run: str = "", run_ws: bool = False) -> tuple[frozenset | None, bool]:
         """(requirement, whether the position after it starts a word); ws: whether the
@@ -139,9 +143,35 @@ def word_starts(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
     return seq(P.parse(pattern, flags), False)[0]
 
 
+DIGIT = "0"   # the start word of a match that begins with a digit ("25th", "3 civilians")
+_DIGITS = frozenset("0123456789")
+
+
+def _digit(op, av) -> bool:
+    """Does this node match digits only (a digit, [0-9], \\d)?"""
+    from re import _constants as C
+    if op is C.LITERAL:
+        return chr(av) in _DIGITS
+    return op is C.IN and all(o is C.CATEGORY and a is C.CATEGORY_DIGIT or o is C.LITERAL and chr(a) in _DIGITS
+                              or o is C.RANGE and 48 <= a[0] <= a[1] <= 57 for o, a in av)
+
+
+def _ends_word(op, av) -> bool:
+    """Does this node, right after letters, match no ASCII letter (so the word ends there)?"""
+    from re import _constants as C
+    if op is C.LITERAL:
+        return chr(av).lower() not in _LETTERS and chr(av) not in ODD_CASE
+    if op is C.IN:
+        return not letter_class(av) and not any(o is C.LITERAL and chr(a) in ODD_CASE or
+                                                 o is C.RANGE and any(a[0] <= ord(c) <= a[1] for c in ODD_CASE)
+                                                 for o, a in av)
+    return op is C.AT and av is C.AT_BOUNDARY
+
+
 def start_words(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
-    """Lower-case word beginnings (2+ letters) one of which every match of ``pattern`` starts
-    with, at the start of a word; None when there is no such set."""
+    """Lower-case word beginnings (1+ letters, or DIGIT for a run of digits) one of which every
+    match of ``pattern`` starts with, at the start of a word; None when there is no such set.
+    A beginning followed by a space ("a ") is a whole word: the match's first word is that."""
     from re import _constants as C, _parser as P
 
     def first(items: list, ws: bool, run: str = "") -> frozenset | None:
@@ -152,6 +182,8 @@ def start_words(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
                 if len(run) >= GATE_LEN:
                     return frozenset([run])
                 continue
+            if ws and not run and _digit(op, av):
+                return frozenset([DIGIT])
             if op is C.AT and not run:
                 if av in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_LINE, C.AT_BEGINNING_STRING):
                     ws = True
@@ -168,8 +200,10 @@ def start_words(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
                     return once
                 skip = first(rest, ws, run)
                 return once | skip if once and skip else None
+            if run and _ends_word(op, av):
+                return frozenset([run + " "])
             break
-        return frozenset([run]) if len(run) >= 2 else None
+        return frozenset([run]) if run else None
 
     return first(list(P.parse(pattern, flags)), False)
 
@@ -202,7 +236,10 @@ INFO_SIZE = 50_000
 def _word_info(word: str) -> tuple[frozenset[str], tuple[int, ...]]:
     """The gate keys a word begins with, and the patterns that may start at it (as
     Starts.slot + pattern index)."""
-    heads = {word[:k] for k in range(2, min(len(word), GATE_LEN) + 1)}
+    if word[0] in _LETTERS:
+        heads = {word[:k] for k in range(1, min(len(word), GATE_LEN) + 1)} | {word + " "}
+    else:
+        heads = {DIGIT}
     info = (frozenset(heads & _KEYS),
             tuple(family.slot + i for family in _FAMILIES for i in family.which(heads)))
     if len(_INFO) >= INFO_SIZE:
@@ -219,7 +256,7 @@ def _gates_ready() -> bool:
     return True
 
 
-WORD_AT = re.compile(r"[a-z]{2,}")   # keys and start words have two letters or more
+WORD_AT = re.compile(r"[a-z]+|\d+")   # words: runs of letters, or of digits
 
 
 class Words:
@@ -237,18 +274,17 @@ class Words:
             return
         _gates_ready()
         tags: set[str] = set()
-        starts: dict[int, list[int]] = {}   # Starts.slot + pattern index -> offsets
+        starts: dict[int, list[int]] = defaultdict(list)   # Starts.slot + pattern index -> offsets
         get = _INFO.get
         for m in WORD_AT.finditer(low):
-            keys, where = get(m.group()) or _word_info(m.group())
+            word = m.group()
+            keys, where = get(word) or _word_info(word)
             if keys:
                 tags |= keys
-            for k in where:
-                at = starts.get(k)
-                if at is None:
-                    starts[k] = [m.start()]
-                else:
-                    at.append(m.start())
+            if where:
+                pos = m.start()
+                for k in where:
+                    starts[k].append(pos)
         self.tags, self.starts = tags, starts
 
     def opens(self, gate: frozenset[str] | None) -> bool:
@@ -264,24 +300,32 @@ class Starts:
     one without start words (loose) is searched as usual."""
 
     def __init__(self, patterns: list[re.Pattern]):
-        self.patterns = list(patterns)
-        self.heads = [start_words(p.pattern, p.flags) for p in self.patterns]
-        self.loose = tuple(i for i, h in enumerate(self.heads) if h is None)
+        self.patterns: list[re.Pattern] = []
+        self.heads: list[frozenset[str] | None] = []
+        self.same: list[int] = []   # the first pattern with the same start words: they share offsets
+        self.shared = False         # whether some pattern shares another's offsets
+        self.loose: tuple[int, ...] = ()
         self.slot = len(_FAMILIES) * SLOT   # keys of this family in Words.starts
         _FAMILIES.append(self)
-        _INFO.clear()
+        for p in patterns:
+            self.add(p)
 
     def add(self, pattern: re.Pattern) -> int:
         assert len(self.patterns) < SLOT
+        i = len(self.patterns)
+        heads = start_words(pattern.pattern, pattern.flags)
         self.patterns.append(pattern)
-        self.heads.append(start_words(pattern.pattern, pattern.flags))
-        if self.heads[-1] is None:
-            self.loose += (len(self.patterns) - 1,)
+        self.heads.append(heads)
+        self.same.append(i if heads is None else self.heads.index(heads))
+        self.shared = self.shared or self.same[i] != i
+        if heads is None:
+            self.loose += (i,)
         _INFO.clear()
-        return len(self.patterns) - 1
+        return i
 
     def which(self, heads: set[str]) -> tuple[int, ...]:
-        return tuple(i for i, h in enumerate(self.heads) if h is not None and not h.isdisjoint(heads))
+        return tuple(i for i, h in enumerate(self.heads)
+                     if h is not None and self.same[i] == i and not h.isdisjoint(heads))
 
     def tried(self, words: Words) -> list[int]:
         """Indexes of the patterns that may match, in order."""
@@ -292,13 +336,15 @@ class Starts:
             keys = words.keys = sorted(words.starts)
         slot = self.slot
         found = [k - slot for k in keys[bisect_left(keys, slot):bisect_left(keys, slot + SLOT)]]
+        if self.shared:
+            found = [i for i, j in enumerate(self.same) if j in found]   # with those sharing offsets
         return sorted(set(found) | set(self.loose)) if self.loose else found
 
     def search(self, i: int, text: str, words: Words) -> re.Match | None:
         p = self.patterns[i]
         if words.starts is None or self.heads[i] is None:
             return p.search(text)
-        for pos in words.starts.get(self.slot + i, ()):
+        for pos in words.starts.get(self.slot + self.same[i], ()):
             m = p.match(text, pos)
             if m:
                 return m
@@ -309,7 +355,7 @@ class Starts:
         if words.starts is None or self.heads[i] is None:
             return list(p.finditer(text))
         found, end, match = [], 0, p.match
-        for pos in words.starts.get(self.slot + i, ()):
+        for pos in words.starts.get(self.slot + self.same[i], ()):
             if pos >= end and (m := match(text, pos)):
                 found.append(m)
                 end = m.end()
@@ -329,10 +375,15 @@ class Rx:
         self.gate = gate(pattern.pattern, pattern.flags)
         self.keys = required_words(pattern.pattern) if keys else None
         self.i = _SHARED.add(pattern)
+        # its key in Words.starts: no word it may start with, no match (None: it has no start words)
+        self.start = None if _SHARED.heads[self.i] is None else _SHARED.slot + _SHARED.same[self.i]
 
     def _may(self, words: "Words") -> bool:
-        return (self.gate is None or not words.tags.isdisjoint(self.gate)) and \
-            (self.keys is None or words.starts is None or any(map(words.low.__contains__, self.keys)))
+        if words.starts is None:
+            return self.gate is None or not words.tags.isdisjoint(self.gate)
+        return (self.start is None or self.start in words.starts) and \
+            (self.gate is None or not words.tags.isdisjoint(self.gate)) and \
+            (self.keys is None or any(map(words.low.__contains__, self.keys)))
 
     def search(self, text: str, words: "Words") -> re.Match | None:
         return _SHARED.search(self.i, text, words) if self._may(words) else None

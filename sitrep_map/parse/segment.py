@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .rules import ODD_CASE, segment_keys, segment_rules
+from .rules import ODD_CASE, required_words, segment_keys, segment_rules
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -14,7 +15,6 @@ TABLE_RULE = re.compile(r"^[\s|:-]+$")
 PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 LINE = re.compile(r"[^\n]+")
 DATE_LINE = re.compile(r"^\s*date[:\s]", re.IGNORECASE)
-CLAUSE = re.compile(r"[^;]+")
 
 
 def month(name: str) -> int:
@@ -56,7 +56,7 @@ class ReportError(ValueError):
 
 
 SPACE_PUNCT = re.compile(r"[ \t]+([;,.])")
-TIGHT_COMMA = re.compile(r"[;,](?=[^\s\d])")
+TIGHT_COMMAS = (re.compile(r",(?=[^\s\d])"), re.compile(r";(?=[^\s\d])"))   # one per mark: faster
 DOUBLED = re.compile(r"([;.,]){2,}")
 TWO_PUNCT = tuple(a + b for a in ";.," for b in ";.,")   # a quick test before DOUBLED
 
@@ -67,16 +67,26 @@ def clean(text: str) -> str:
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2018", "'")
     if " ;" in text or " ," in text or " ." in text or "\t" in text:
         text = SPACE_PUNCT.sub(r"\1", text)       # "governorate ;" -> "governorate;"
-    text = TIGHT_COMMA.sub(r"\g<0> ", text)       # "A,B" -> "A, B"
+    for tight in TIGHT_COMMAS:
+        text = tight.sub(r"\g<0> ", text)         # "A,B" -> "A, B"
     if any(map(text.__contains__, TWO_PUNCT)):
         text = DOUBLED.sub(r"\1", text)            # doubled punctuation
     return text
 
 
+@lru_cache(maxsize=None)
+def _date_keys() -> tuple[tuple[str, ...] | None, ...]:
+    """The key strings (required_words) of each date pattern."""
+    return tuple(required_words(p.pattern) for p in segment_rules()["date"])
+
+
 def find_date(text: str) -> tuple[dt.date | None, str]:
     """The report's date from a date line or a title ('... on July 8, 2020'), and what matched."""
     head = text[:4000]
-    for pat in segment_rules()["date"]:
+    low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
+    for pat, keys in zip(segment_rules()["date"], _date_keys()):
+        if keys and low is not None and not any(map(low.__contains__, keys)):
+            continue   # none of its key strings: it cannot match
         m = pat.search(head)
         if not m:
             continue
@@ -121,8 +131,9 @@ def segments(text: str) -> list[Segment]:
                 and any(p.search(par) for p in rules["title"]) or DATE_LINE.match(par)):
             out.append(Segment(par, start, "title"))
             continue
-        for line_m in LINE.finditer(par):
-            line, lstart = line_m.group(0), start + line_m.start()
+        next_line = start
+        for line in par.split("\n"):   # (no line of a paragraph is empty)
+            lstart, next_line = next_line, next_line + len(line) + 1
             if lstart in heads:  # "Key incidents:" opens the list, even inside a paragraph
                 in_list = True
                 continue
@@ -133,9 +144,10 @@ def segments(text: str) -> list[Segment]:
             if kind == "context":
                 out.append(Segment(line, lstart, kind))
                 continue
-            for part in CLAUSE.finditer(line):
-                if part.group(0).strip(" .,\t"):
-                    out.append(Segment(part.group(0), lstart + part.start(), kind))
+            for part in line.split(";"):   # its clauses
+                if part.strip(" .,\t"):
+                    out.append(Segment(part, lstart, kind))
+                lstart += len(part) + 1
     return out
 
 
@@ -186,6 +198,8 @@ def sentences(seg: Segment) -> list[Segment]:
             continue
         out.append(Segment(text[pos:end], seg.start + pos, seg.kind, seg.date, seg.place))
         pos = m.end()
+    if pos == 0:   # one sentence: the segment itself
+        return [seg] if text.strip() else []
     if text[pos:].strip():
         out.append(Segment(text[pos:], seg.start + pos, seg.kind, seg.date, seg.place))
-    return [s for s in out if s.text.strip()]
+    return out   # every piece before the last holds its stop
