@@ -117,7 +117,7 @@
   // 65-150 ms each in software. The figure keeps the legend, basemap and title, and two empty map
   // traces in the places of the points and the outlines (for the snapshot and the server's layout).
   const overlay = {map: null, canvas: null, tip: null, traces: null, points: null, lines: null, hits: null,
-                   title: null};
+                   title: null, tiles: null};
   const vals = v => (v && v.bdata !== undefined ? decode(v) : (v || []));
   const merc = (lon, lat) => [lon / 360, Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)) / (2 * Math.PI)];
 
@@ -146,9 +146,30 @@
     paint();
   }
 
+  // The opt-in online tiles: a raster layer in the offline style, under its borders and labels,
+  // added and removed here. Plotly keeps one style: switching styles through Plotly stopped the
+  // graph for good when a tile failed (Plotly's update rejects on any map error, and dcc.Graph
+  // queues every later update behind that promise).
+  const TILES = 'online-tiles';
+  function tiles() {
+    const m = overlay.map, t = overlay.tiles;
+    if (!m) return;
+    if (!m.isStyleLoaded()) { m.once('idle', tiles); return; }
+    const on = !!m.getLayer(TILES);
+    if (t && !on) {
+      if (!m.getSource(TILES))
+        m.addSource(TILES, {type: 'raster', tiles: [t.url], tileSize: 256, maxzoom: 19, attribution: t.attribution});
+      m.addLayer({id: TILES, type: 'raster', source: TILES}, m.getLayer(t.below) ? t.below : undefined);
+    } else if (!t && on) {
+      m.removeLayer(TILES);
+      m.removeSource(TILES);
+    }
+  }
+
   function attach(m) {
     if (overlay.map === m) return;
     overlay.map = m;
+    tiles();
     const box = m.getCanvasContainer();
     overlay.canvas = Object.assign(document.createElement('canvas'), {className: 'sitrep-overlay'});
     overlay.tip = Object.assign(document.createElement('div'), {className: 'sitrep-tip'});
@@ -321,6 +342,11 @@
   }
 
   window.sitrep = Object.assign(window.sitrep, {
+    basemap(value, spec) {   // 'online': the tiles layer over the offline style; 'offline': without
+      overlay.tiles = value === 'online' ? spec : null;
+      tiles();
+      return window.dash_clientside.no_update;
+    },
     rendered(where) {   // what the overlay drew in view: circles per colour, outline parts, [lon, lat]s
       const d = overlay.drawn, h = overlay.hits, p = overlay.points;
       if (!d) return null;

@@ -350,20 +350,23 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
         assert len(everything) > AGGREGATE_AT and 0 < len(cells) < len(everything)
         wait_counts(page, len(cells), timeout=30000)
         if client_max:   # the page counts what is in view: zoomed in, few enough are drawn as points
-            # after the server's first figure (it sets the URL's view, uirevision "" before it)
-            page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').layout.uirevision")
-            page.evaluate(f"() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
-                          f".jumpTo({{center: [{inc.lon[everything[0]]}, {inc.lat[everything[0]]}], zoom: 10}})")
-            page.wait_for_function("() => document.querySelector('#day-label').innerText.includes('in view')",
-                                   timeout=30000)
-            b = page.evaluate("() => { const b = document.querySelector('#map .js-plotly-plot')._fullLayout.map"
-                              "._subplot.map.getBounds(); return [b.getSouth(), b.getNorth(), b.getWest(), b.getEast()]; }")
+            # (jumped again if a figure from the server with the URL's view lands after the jump);
+            # the label, the bounds and what was drawn are read at one moment
+            got = page.wait_for_function(f"""() => {{
+                const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+                if (Math.abs(m.getZoom() - 10) > 0.01)
+                    m.jumpTo({{center: [{inc.lon[everything[0]]}, {inc.lat[everything[0]]}], zoom: 10}});
+                const label = document.querySelector('#day-label').innerText;
+                if (!label.includes('in view') || !m.loaded()) return null;
+                const b = m.getBounds();
+                return {{label, b: [b.getSouth(), b.getNorth(), b.getWest(), b.getEast()],
+                         drawn: window.sitrep.rendered(true).points}}; }}""", timeout=30000).json_value()
+            b = got["b"]
             lat, lon = inc.lat[everything], inc.lon[everything]
             in_view = int(((lat >= b[0]) & (lat <= b[1]) & (lon >= b[2]) & (lon <= b[3])).sum())
             assert 0 < in_view <= AGGREGATE_AT
-            assert f"{in_view:,} in view" in page.inner_text("#day-label")
-            drawn = page.evaluate("() => window.sitrep.rendered(true).points")
-            inside = [p for p in drawn if b[0] <= p[1] <= b[1] and b[2] <= p[0] <= b[3]]
+            assert f"{in_view:,} in view" in got["label"]
+            inside = [p for p in got["drawn"] if b[0] <= p[1] <= b[1] and b[2] <= p[0] <= b[3]]
             assert len(inside) == in_view
             page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
                           ".jumpTo({center: [38.5, 35.0], zoom: 5.5})")   # zoomed out again: cells
@@ -384,3 +387,88 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
     finally:
         ctx.close()
         server.shutdown()
+
+
+MAP = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+TEAL = (20, 150, 150)
+
+
+def tile_server():
+    """Raster tiles on loopback: one colour, and a 404 for every odd column (a failing tile must not
+    stop the map). Returns (url template, server, paths asked)."""
+    import io
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (256, 256), TEAL).save(buf, "PNG")
+    asked = []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            x = int(self.path.strip("/").split("/")[1])
+            body = buf.getvalue() if x % 2 == 0 else b""
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{srv.server_port}/{{z}}/{{x}}/{{y}}.png", srv, asked
+
+
+def teal_share(page):
+    """The share of the map's pixels in the tiles' colour."""
+    from io import BytesIO
+
+    from PIL import Image
+    box = page.evaluate(f"() => {{ const r = {MAP}.getCanvas().getBoundingClientRect(); "
+                        "return {x: r.left, y: r.top, width: r.width, height: r.height}; }")
+    img = Image.open(BytesIO(page.screenshot(clip=box))).convert("RGB")
+    px = img.getdata()
+    return sum(1 for p in px if all(abs(a - b) < 12 for a, b in zip(p, TEAL))) / len(px)
+
+
+def test_online_tiles_opt_in_and_back(browser, demo_db):
+    """Online tiles are opt-in: none is asked for until chosen. Chosen, the map draws them (here from a
+    tile server on loopback, with failing tiles among them) under the borders, with the incidents
+    over them; back to offline they are gone, and the map still follows the slider."""
+    template, tiles, asked = tile_server()
+    url, server = serve(demo_db, tiles=template)
+    ctx, page = open_page(browser, url)
+    try:
+        days = sorted(Store(demo_db).incidents()["event_date"].unique())
+        day_label(page, days[-1])
+        last = expected(demo_db, days[-1])
+        wait_counts(page, len(last))
+        assert asked == [] and teal_share(page) < 0.01
+
+        page.locator(".basemap label", has_text="online").click()
+        page.wait_for_function(f"() => {MAP}.getLayer('online-tiles') && {MAP}.areTilesLoaded()", timeout=30000)
+        page.wait_for_function("() => location.search.includes('basemap=online')")
+        assert asked and teal_share(page) > 0.1
+        assert wait_counts(page, len(last))   # the incidents are drawn over the tiles
+
+        page.locator(".basemap label", has_text="offline").click()
+        page.wait_for_function(f"() => !{MAP}.getLayer('online-tiles')", timeout=30000)
+        page.wait_for_function("() => !location.search.includes('basemap=')")
+        page.click("header h1")
+        page.keyboard.press("ArrowLeft")
+        day_label(page, days[-2])
+        wait_counts(page, len(expected(demo_db, days[-2])))
+        assert teal_share(page) < 0.01
+        hosts = {urlparse(u).netloc for u in page.requests if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+        assert hosts <= {urlparse(url).netloc, urlparse(template).netloc}
+        assert page.errors == []
+    finally:
+        ctx.close()
+        server.shutdown()
+        tiles.shutdown()

@@ -142,8 +142,7 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
             return dash.no_update, (dash.no_update if dragging else query_data)
         rows = inc.rows(q)
         title = f"Situation in {area} {when}"
-        fig, aggregated = live_figure(inc, rows, title, view=view,
-                                      online=values["basemap"] == "online", uirevision=str(view.get("n", "")))
+        fig, aggregated = live_figure(inc, rows, title, view=view, uirevision=str(view.get("n", "")))
         if not whole:
             # a step: only the traces and the title change. The layout (basemap style, view) stays
             # the same object in the page, so MapLibre keeps its style and sources
@@ -246,6 +245,7 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
                             *[State(c, "value") for c in FILTERS])
     app.clientside_callback("window.sitrep.fromServer", Input("server-map", "data"), *now,
                             *[State(c, "value") for c in FILTERS])
+    app.clientside_callback("window.sitrep.basemap", Input("basemap", "value"), State("tiles", "data"))
     app.clientside_callback("window.sitrep.fromTime", *[Input(x.component_id, x.component_property) for x in now])
 
     app.clientside_callback(

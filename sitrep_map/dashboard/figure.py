@@ -145,7 +145,6 @@ def figure_geo(df: pd.DataFrame, title: str, height: int | None = None) -> go.Fi
 AGGREGATE_AT = 5000      # more incidents than this in view: draw grid cells, not points
 OUTLINES_AT = 1500       # draw precision outlines (radius, governorate, road) up to this many
 RING = np.linspace(0, 2 * np.pi, 25, dtype="float32")
-ONLINE = "open-street-map"   # opt-in online tiles
 OUTLINE_COLOR = "#3d3a35"
 
 
@@ -203,7 +202,7 @@ def _hovertext(inc, rows: np.ndarray) -> list[str]:
     return [f"<b>{a}</b> · {d}<br>{b}<br>{k} killed" for a, b, d, k in zip(loc, sub, day, inc.fatalities[rows].tolist())]
 
 
-def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None, online: bool = False,
+def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None,
                 uirevision: str = "keep") -> tuple[dict, bool]:
     """The dashboard map of ``rows`` (row numbers into the arrays of inc); returns (figure, aggregated).
     Traces: one legend key per type (no data, never changes), then all the points in one trace
@@ -238,7 +237,7 @@ def live_figure(inc, rows: np.ndarray, title: str, view: dict | None = None, onl
     layout["legend"].update(itemclick=False, itemdoubleclick=False)   # the type filter is above the map
     layout["xaxis"] = {"visible": False, "domain": [0, 0.001], "fixedrange": True}
     layout["yaxis"] = {"visible": False, "domain": [0, 0.001], "fixedrange": True}
-    layout["map"] = {"style": ONLINE if online else basemap_style(),
+    layout["map"] = {"style": basemap_style(),   # online tiles are a layer the page adds (app.js)
                      "center": {"lat": view.get("lat", CENTER["lat"]), "lon": view.get("lon", CENTER["lon"])},
                      "zoom": view.get("zoom", ZOOM)}
     return {"data": [*keys, points, edges], "layout": layout}, aggregated

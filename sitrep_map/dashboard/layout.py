@@ -7,6 +7,7 @@ from dash import dash_table, dcc, html
 
 from ..model import event_colors, taxonomy
 from .data import Incidents, iso_day
+from .style import online_tiles
 
 MAX_MARKS = 6
 SPEEDS = {"1 day/s": 1000, "2 days/s": 500, "5 days/s": 200, "10 days/s": 100}
@@ -103,7 +104,7 @@ def _dropdown(cid: str, placeholder: str, values: list[str]) -> dcc.Dropdown:
                         options=[{"label": v, "value": v} for v in values if v])
 
 
-def layout(inc: Incidents, db_name: str) -> html.Div:
+def layout(inc: Incidents, db_name: str, tiles: dict | None = None) -> html.Div:
     return html.Div(className="page", children=[
         dcc.Location(id="url", refresh=False),
         html.Header([
@@ -186,4 +187,5 @@ def layout(inc: Incidents, db_name: str) -> html.Div:
         dcc.Store(id="points"),
         dcc.Store(id="server-map"),
         dcc.Store(id="version", data={"n": 0}),
+        dcc.Store(id="tiles", data=tiles or online_tiles()),
     ])

@@ -10,6 +10,8 @@ from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 FONT = "DejaVu Sans"
+# opt-in online tiles: a raster layer the page adds under the borders and labels of the offline style
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 ATTRIBUTION = "Basemap: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0) & curated · sitrep-map"
 
 LAYERS = [  # (id, type, source, paint) in drawing order
@@ -53,3 +55,10 @@ def basemap_style(inline: bool = False, labels: bool = True, prefix: str = "/ass
                        "paint": {"text-color": "#7a7266", "text-halo-color": "#ffffff", "text-halo-width": 1}})
         style["font-faces"] = {FONT: f"{prefix}/fonts/DejaVuSans.ttf"}
     return style
+
+
+def online_tiles(url: str | None = None) -> dict:
+    """The online basemap for the page: a tile URL template (``SITREP_MAP_TILES`` or OpenStreetMap)."""
+    import os
+    return {"url": url or os.environ.get("SITREP_MAP_TILES") or OSM_TILES,
+            "attribution": "© OpenStreetMap contributors", "below": "governorates-line"}
