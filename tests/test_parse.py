@@ -264,3 +264,63 @@ def test_start_words_of_numbers_and_whole_words():
                 assert [m.span() for m in family.finditer(i, text, words)] == want, (p.pattern[:60], text)
                 assert i in tried or not want, (p.pattern[:60], text)
     assert rules._SHARED.shared   # the number patterns of rules.Rx share their offsets
+
+
+def test_lower_twins_match_where_the_patterns_do():
+    """A pattern that ignores case is tried first, lower-cased, on the lower-cased sentence
+    (rules.lower_twin); one with case-sensitive parts, non-ASCII letters or a range mixing
+    letters with other characters has no twin."""
+    import re
+    from sitrep_map.parse import rules
+    twin = rules.lower_twin(re.compile(r"\bTurkish[- ]backed (?P<Who>forces|SNA)\b\S*", re.I))
+    assert twin is not None and twin.groupindex == {"Who": 1}
+    text = "Shelling by TURKISH-backed SNA fighters"
+    assert twin.search(text.lower()).span() == re.search(r"\bTurkish[- ]backed (forces|SNA)\b\S*", text, re.I).span()
+    for source in (r"\b(?i:in) [A-Z]\w+", r"[A-z]+", "caf\u00e9", r"\bin\b"):
+        flags = 0 if source == r"\bin\b" else re.I
+        assert rules.lower_twin(re.compile(source, flags)) is None, source
+
+
+def test_key_strings_holding_another_are_dropped():
+    from sitrep_map.parse import rules
+    assert rules.fewest(["agreed on", "agreed", " into custody", " into "]) == (" into ", "agreed")
+    assert rules.required_words(r"\b(agreed|agreed on|signed)\b") == ("agreed", "signed")
+
+
+@pytest.mark.parametrize("head", ["Date: 2021-05-03\n", "  \n  DATE:  3 May 2021\nx\n", "date\n2021-05-03\n",
+                                  "Update: road closed\n\n date: May 3, 2021\n"])
+def test_date_lines_are_found_after_other_lines(head):
+    """The date-line patterns are tried only at lines opening with "date": the same date as a
+    search of the whole text."""
+    from sitrep_map.parse.rules import segment_rules
+    text = f"Weekly update\n{head}Shelling hit Afrin.\n"
+    want = next(m for p in segment_rules()["date"] if (m := p.search(text[:4000])))
+    assert find_date(text) == (D, want.group(0).strip())
+
+
+def test_segments_with_one_stop_are_one_sentence():
+    from sitrep_map.parse.segment import Segment, sentences
+    def texts(*items):
+        return [s.text for s in sentences(Segment(" ".join(items), 0, "item"))]
+    assert texts("Shelling hit Afrin.") == ["Shelling hit Afrin."]
+    assert texts('He said "stop!"  ') == ['He said "stop!"  ']
+    assert texts("Shelling hit Afrin.", "Two died.") == ["Shelling hit Afrin.", "Two died."]
+    assert texts('"Stop."', "Then fire.") == ['"Stop.', "Then fire."]   # (the quote is dropped, as before)
+    assert texts(".") == ["."] and texts("  ") == []
+
+
+def test_fuzzy_pool_scan_keeps_what_a_full_scan_finds():
+    """Gazetteer._scan leaves out only keys with too few letters in common to score FUZZY_FLOOR."""
+    import random
+    from rapidfuzz import fuzz, process
+    from sitrep_map.gazetteer import default_gazetteer
+    from sitrep_map.gazetteer.resolver import FUZZY_FLOOR
+    gaz, rnd = default_gazetteer(), random.Random(7)
+    for name, pool in sorted(gaz.loose_by_edge.items())[:12]:
+        for _ in range(20):
+            q = list(rnd.choice(pool))
+            for _ in range(rnd.randint(0, 3)):
+                q.insert(rnd.randrange(len(q) + 1), rnd.choice("aeiky '"))
+            q = "".join(q)
+            want = process.extract(q, pool, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_FLOOR)
+            assert [r[:2] for r in gaz._scan(q, name, pool)] == [r[:2] for r in want], q

@@ -231,6 +231,16 @@ def _query_hashes(q: str) -> np.ndarray:
     return out
 
 
+def _letter_counts(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """How often each letter (code point mod 32: 'a'-'z' apart) is in each key, one row per
+    letter, and the keys' lengths."""
+    codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32) & 31
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    cells = np.repeat(np.arange(len(keys)) * 32, lengths) + codes
+    out = np.bincount(cells, minlength=32 * len(keys)).reshape(len(keys), 32)
+    return np.ascontiguousarray(out.T), lengths
+
+
 def _swapped(a: str, b: str) -> bool:
     """b is a with two adjacent letters swapped ('kanasfra' / 'kansafra')."""
     if len(a) != len(b) or a == b:
@@ -288,6 +298,7 @@ class Gazetteer:
         self._memo: OrderedDict = OrderedDict()
         self._fuzzy_memo: dict = {}   # pieces of fuzzy searches, cleared with the memo
         self._name_keys: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._pool_counts: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # pool -> _letter_counts
         self._online_lookup = None
 
     @property
@@ -416,8 +427,8 @@ class Gazetteer:
                 for pool_name, pool in pools:
                     if max(hits.values(), default=0) >= RESOLVE_AT + 4:
                         break   # a close match found: the other pools can add nothing better
-                    for k, s, _ in self._remembered(("pool", lse, pool_name), lambda: process.extract(
-                            lse, pool, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_FLOOR)):
+                    for k, s, _ in self._remembered(("pool", lse, pool_name),
+                                                    lambda: self._scan(lse, pool_name, pool)):
                         hits[k] = max(s, hits.get(k, 0))
             key_swaps = _swaps(flat_key) if may_swap and hits else frozenset()
             lse_swaps = _swaps(flat_lse) if may_swap and hits else frozenset()
@@ -430,6 +441,22 @@ class Gazetteer:
                     score = min(max(s, best_name, TRANSPOSED if swapped else 0.0), VARIANT - 1)
                     add(i, score, "fuzzy", swapped)
         return sorted(found.values(), key=lambda c: (-c.score, -c.place.population))
+
+    def _scan(self, lse: str, pool_name: str, pool: list[str]) -> list[tuple[str, float, int]]:
+        """process.extract(lse, pool, ...) over the keys that share enough letters with lse to
+        score FUZZY_FLOOR: fuzz.ratio is at most 100 * (1 - d / n), n the two lengths, d = n - 2 *
+        the letters in common (a bound on the edits). The keys kept stay in order: ties fall as before."""
+        counts = self._pool_counts.get(pool_name)
+        if counts is None:
+            counts = self._pool_counts[pool_name] = _letter_counts(pool)
+        per_letter, lengths = counts
+        q = _letter_counts([lse])[0][:, 0]
+        used = np.flatnonzero(q)
+        common = np.minimum(per_letter[used], q[used, None]).sum(0)
+        n = len(lse) + lengths
+        keep = np.flatnonzero(100 * (n - 2 * common) <= (100 - FUZZY_FLOOR) * n)
+        return process.extract(lse, [pool[i] for i in keep.tolist()], scorer=fuzz.ratio, limit=8,
+                               score_cutoff=FUZZY_FLOOR)
 
     def _near_hits(self, lse: str, may_swap: bool) -> list[tuple[str, float]]:
         """Loose keys about two edits from lse that score FUZZY_FLOOR or more: the best twelve,

@@ -288,13 +288,6 @@ WORD_RE = re.compile(r"[A-Za-z]{6,}")
 ONLY_LETTERS = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))   # other bytes -> space
 
 
-def _long_words(text: str) -> list[str]:
-    """WORD_RE.findall(text); an ASCII text's bytes are split instead (faster)."""
-    if text.isascii():
-        return [w for w in text.encode().translate(ONLY_LETTERS).decode().split() if len(w) >= 6]
-    return WORD_RE.findall(text)
-
-
 @lru_cache(maxsize=None)
 def _vocabulary_list() -> tuple[str, ...]:
     return tuple(sorted(vocabulary()))
@@ -321,9 +314,29 @@ def _may_fix(word: str) -> bool:
     return _fixed(word.lower()) != word.lower()
 
 
+_FINE: set[bytes] = set()   # the words of ASCII texts that needed no fix (bounded)
+FINE_SIZE = 50_000
+
+
+def _fine(text: str) -> bool:
+    """No word of the text needs a fix; an ASCII text whose words all came in such texts
+    before is not looked at again."""
+    if not text.isascii():
+        return not any(map(_may_fix, WORD_RE.findall(text)))
+    words = text.encode().translate(ONLY_LETTERS).split()
+    if _FINE.issuperset(words):
+        return True
+    if any(_may_fix(w) for w in (b.decode() for b in words if len(b) >= 6)):
+        return False
+    if len(_FINE) >= FINE_SIZE:
+        _FINE.clear()
+    _FINE.update(words)
+    return True
+
+
 def repair(text: str) -> str:
     """Fix one-letter typos in the words the rules look for ("Goverment", "positons")."""
-    if not any(map(_may_fix, _long_words(text))):
+    if _fine(text):
         return text
 
     def fix(m: re.Match) -> str:

@@ -55,7 +55,13 @@ def required_words(pattern: str) -> tuple[str, ...] | None:
         return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
 
     found = seq(P.parse(pattern, FLAGS))
-    return tuple(sorted(found)) if found else None
+    return fewest(found) if found else None
+
+
+def fewest(keys) -> tuple[str, ...]:
+    """Key strings without those holding another (a text holds one of them just as often),
+    sorted."""
+    return tuple(sorted(k for k in set(keys) if not any(o != k and o in k for o in keys)))
 
 
 # -- word gates --------------------------------------------------------------------------------
@@ -256,7 +262,7 @@ def _gates_ready() -> bool:
     return True
 
 
-WORD_AT = re.compile(r"[a-z]+|\d+")   # words: runs of letters, or of digits
+WORD_SPLIT = re.compile(r"([a-z]+|\d+)")   # words (runs of letters, or of digits), kept by split()
 
 
 class Words:
@@ -276,15 +282,17 @@ class Words:
         tags: set[str] = set()
         starts: dict[int, list[int]] = defaultdict(list)   # Starts.slot + pattern index -> offsets
         get = _INFO.get
-        for m in WORD_AT.finditer(low):
-            word = m.group()
+        parts = WORD_SPLIT.split(low)   # gap, word, gap, word, ..., gap
+        pos = len(parts[0])
+        for i in range(1, len(parts), 2):
+            word = parts[i]
             keys, where = get(word) or _word_info(word)
             if keys:
                 tags |= keys
             if where:
-                pos = m.start()
                 for k in where:
                     starts[k].append(pos)
+            pos += len(word) + len(parts[i + 1])
         self.tags, self.starts = tags, starts
 
     def opens(self, gate: frozenset[str] | None) -> bool:
@@ -294,6 +302,68 @@ class Words:
 SLOT = 1 << 16   # patterns per Starts family, at most
 
 
+LETTER_SPANS = ((65, 90), (97, 122))   # A-Z, a-z
+
+
+def _plain_case(items, upper: bool) -> bool:
+    """No part of a parsed pattern switches IGNORECASE, every character it names is ASCII
+    (upper-case too when upper), and no range mixes letters with other characters."""
+    from re import _constants as C
+    for op, av in items:
+        if op in (C.LITERAL, C.NOT_LITERAL):
+            lo = hi = av
+        elif op is C.RANGE:
+            lo, hi = av
+        elif op is C.SUBPATTERN:
+            if (av[1] | av[2]) & re.IGNORECASE or not _plain_case(av[3], upper):
+                return False
+            continue
+        elif op is C.BRANCH:
+            if not all(_plain_case(b, upper) for b in av[1]):
+                return False
+            continue
+        elif op in (C.IN, C.ATOMIC_GROUP):
+            if not _plain_case(av, upper):
+                return False
+            continue
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT, C.ASSERT, C.ASSERT_NOT):
+            if not _plain_case(av[-1], upper):
+                return False
+            continue
+        elif op is C.GROUPREF_EXISTS:
+            return False
+        else:
+            continue
+        if hi > 127 or not upper and lo <= 90 and hi >= 65:
+            return False   # not ASCII, or upper-case where it may not be
+        if not any(a <= lo and hi <= b for a, b in LETTER_SPANS) and \
+                not all(hi < a or lo > b for a, b in LETTER_SPANS):
+            return False   # a range of letters and other characters ([A-z])
+    return True
+
+
+# what lower_twin does not lower-case: an escape (\b, \S, \W) and a group's name
+KEEP_CASE = re.compile(r"(?P<keep>\\.|\(\?P[<=]\w+[>)])|[^\\(]+|\(")
+
+
+def lower_twin(pattern: re.Pattern) -> re.Pattern | None:
+    """The pattern, lower-cased and without IGNORECASE, to be tried on the lower-cased text
+    (faster: the engine need not lower-case each character for each alternative); None unless
+    it matches there where the pattern matches the text (with no ODD_CASE letter): the pattern
+    names only ASCII characters and never switches IGNORECASE."""
+    from re import _parser as P
+    src, flags = pattern.pattern, pattern.flags & ~re.IGNORECASE
+    if not pattern.flags & re.IGNORECASE or not _plain_case(P.parse(src, pattern.flags), True):
+        return None
+    low = KEEP_CASE.sub(lambda m: m.group(0) if m.group("keep") else m.group(0).lower(), src)
+    try:
+        if not _plain_case(P.parse(low, flags), False):
+            return None
+        return re.compile(low, flags)
+    except re.error:
+        return None
+
+
 class Starts:
     """Where each of several patterns may start in a text (start_words). A pattern is tried
     with pattern.match at those words only, which finds what pattern.search / finditer would;
@@ -301,6 +371,7 @@ class Starts:
 
     def __init__(self, patterns: list[re.Pattern]):
         self.patterns: list[re.Pattern] = []
+        self.twins: list[re.Pattern | None] = []   # lower_twin of each, tried first on Words.low
         self.heads: list[frozenset[str] | None] = []
         self.same: list[int] = []   # the first pattern with the same start words: they share offsets
         self.shared = False         # whether some pattern shares another's offsets
@@ -315,6 +386,7 @@ class Starts:
         i = len(self.patterns)
         heads = start_words(pattern.pattern, pattern.flags)
         self.patterns.append(pattern)
+        self.twins.append(lower_twin(pattern))
         self.heads.append(heads)
         self.same.append(i if heads is None else self.heads.index(heads))
         self.shared = self.shared or self.same[i] != i
@@ -344,19 +416,21 @@ class Starts:
         p = self.patterns[i]
         if words.starts is None or self.heads[i] is None:
             return p.search(text)
+        twin, low = self.twins[i], words.low
         for pos in words.starts.get(self.slot + self.same[i], ()):
-            m = p.match(text, pos)
-            if m:
-                return m
+            if twin is None or twin.match(low, pos):
+                m = p.match(text, pos)
+                if m:
+                    return m
         return None
 
     def finditer(self, i: int, text: str, words: Words) -> list[re.Match]:
         p = self.patterns[i]
         if words.starts is None or self.heads[i] is None:
             return list(p.finditer(text))
-        found, end, match = [], 0, p.match
+        found, end, match, twin, low = [], 0, p.match, self.twins[i], words.low
         for pos in words.starts.get(self.slot + self.same[i], ()):
-            if pos >= end and (m := match(text, pos)):
+            if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(text, pos)):
                 found.append(m)
                 end = m.end()
         return found
@@ -444,7 +518,7 @@ def scope_keys(scope: str) -> tuple[str, ...] | None:
     rules = [r for r in event_rules() if scope != "context" or r.scope == "any"]
     if any(r.words is None for r in rules):
         return None
-    return tuple(sorted({w for r in rules for w in r.words}))
+    return fewest({w for r in rules for w in r.words})
 
 
 @lru_cache(maxsize=None)
@@ -489,7 +563,7 @@ def segment_keys() -> dict[str, tuple[str, ...] | None]:
             out[r["kind"]] = ()
         if out[r["kind"]] is not None:
             out[r["kind"]] = None if words is None else out[r["kind"]] + words
-    return {k: v and tuple(dict.fromkeys(v)) for k, v in out.items()}
+    return {k: v and fewest(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=None)

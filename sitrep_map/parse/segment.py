@@ -38,6 +38,7 @@ BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\d{1,2}[.)])\s+")
 # Sentence ends: . ! ? followed by space and a capital, digit or quote; not after abbreviations.
 # (The match includes the stop, so that only stops are tried: the sentence ends at start + 1.)
 SENT_END = re.compile(r"[.!?][\"”’]?\s+(?=[A-Z0-9\"“‘(])")
+STOPS = ".!?\"”’"   # what SENT_END's stop and quote may be
 ABBREV = re.compile(r"\b(?:Gen|Maj|Lt|Col|Brig|Capt|Sgt|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|U\.S|U\.N|approx|e\.g|i\.e)\.$",
                     re.IGNORECASE)
 
@@ -58,36 +59,60 @@ class ReportError(ValueError):
 SPACE_PUNCT = re.compile(r"[ \t]+([;,.])")
 TIGHT_COMMAS = (re.compile(r",(?=[^\s\d])"), re.compile(r";(?=[^\s\d])"))   # one per mark: faster
 DOUBLED = re.compile(r"([;.,]){2,}")
-TWO_PUNCT = tuple(a + b for a in ";.," for b in ";.,")   # a quick test before DOUBLED
+
+
+def _dots(text: str) -> str:
+    """The text with ; and , as . (quick tests before SPACE_PUNCT and DOUBLED: " ." and "..")."""
+    return text.replace(";", ".").replace(",", ".")
 
 
 def clean(text: str) -> str:
     """Normalise quotes, spaces and stray punctuation without moving offsets much."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2018", "'")
-    if " ;" in text or " ," in text or " ." in text or "\t" in text:
+    if "\t" in text or " ." in _dots(text):
         text = SPACE_PUNCT.sub(r"\1", text)       # "governorate ;" -> "governorate;"
     for tight in TIGHT_COMMAS:
         text = tight.sub(r"\g<0> ", text)         # "A,B" -> "A, B"
-    if any(map(text.__contains__, TWO_PUNCT)):
+    if ".." in _dots(text):
         text = DOUBLED.sub(r"\1", text)            # doubled punctuation
     return text
 
 
+LINE_WORD = re.compile(r"\^\\s\*([a-z]+)(?![a-z?*+{])")   # a pattern that opens a line with a word: "^\s*date"
+
+
 @lru_cache(maxsize=None)
-def _date_keys() -> tuple[tuple[str, ...] | None, ...]:
-    """The key strings (required_words) of each date pattern."""
-    return tuple(required_words(p.pattern) for p in segment_rules()["date"])
+def _date_keys() -> tuple[tuple[tuple[str, ...] | None, str | None], ...]:
+    """The key strings (required_words) of each date pattern, and the word it opens a line
+    with (or None)."""
+    return tuple((required_words(p.pattern), (m := LINE_WORD.match(p.pattern)) and m.group(1))
+                 for p in segment_rules()["date"])
+
+
+def _line_starts(low: str, word: str) -> list[int]:
+    """Offsets of the lines that open with word (after spaces)."""
+    out, i = [], low.find(word)
+    while i >= 0:
+        a = low.rfind("\n", 0, i) + 1
+        if a == i or low[a:i].isspace():
+            out.append(a)
+        i = low.find(word, i + 1)
+    return out
 
 
 def find_date(text: str) -> tuple[dt.date | None, str]:
     """The report's date from a date line or a title ('... on July 8, 2020'), and what matched."""
     head = text[:4000]
     low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
-    for pat, keys in zip(segment_rules()["date"], _date_keys()):
+    for pat, (keys, line_word) in zip(segment_rules()["date"], _date_keys()):
         if keys and low is not None and not any(map(low.__contains__, keys)):
             continue   # none of its key strings: it cannot match
-        m = pat.search(head)
+        if line_word and low is not None:
+            # tried only at the lines opening with its word: the same groups as search
+            m = next(filter(None, (pat.match(head, a) for a in _line_starts(low, line_word))), None)
+        else:
+            m = pat.search(head)
         if not m:
             continue
         g = m.groupdict()
@@ -124,7 +149,7 @@ def segments(text: str) -> list[Segment]:
     for par, start in paragraphs:
         if not par.strip():
             continue
-        if TABLE_HEAD.match(par):
+        if "|" in par and TABLE_HEAD.match(par):
             out += _table(par, start)
             continue
         if (any(start <= t < start + len(par) for t in titles)
@@ -192,6 +217,9 @@ def _table(par: str, start: int) -> list[Segment]:
 def sentences(seg: Segment) -> list[Segment]:
     out, pos = [], 0
     text = seg.text
+    body = text.rstrip().rstrip(STOPS)
+    if "." not in body and "!" not in body and "?" not in body:
+        return [seg] if text.strip() else []   # its only stops end it: SENT_END needs text after one
     for m in SENT_END.finditer(text):
         end = m.start() + 1
         if ABBREV.search(text, max(pos, end - 8), end):   # "Gen." ends the piece
