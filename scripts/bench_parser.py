@@ -4,8 +4,9 @@
 
 Accuracy: every folder of *.txt + *.expected.json under tests/fixtures/ (incident precision and
 recall on type + place + date, sub-event accuracy, casualties exact, actor accuracy).
-Throughput: the demo reports (about 1.5-2 KB each) through parse_report + geocoding (no store),
-on one core; median and spread over rounds, and reports per second. --profile prints where the
+Throughput: the demo reports (1.4 KB on average) through parse_report + geocoding (no store),
+on one core; median and spread over rounds, and reports per second. Then the same at about
+2 KB a report (the issue's size): each demo report grown with the paragraphs of the next one. --profile prints where the
 time goes (cProfile, top functions by cumulative time). Instructions per report (the timed
 rounds only, steadier than time on a shared machine): Collected / (rounds x reports) of
 
@@ -37,8 +38,22 @@ def accuracy(gaz) -> dict[str, Score]:
     return out
 
 
-def throughput(gaz, rounds: int) -> dict:
+def grown(texts: list[str], size: int) -> list[str]:
+    """Each report with paragraphs of the next one appended (its title left out) until it holds
+    ``size`` bytes: a longer report of the same kind."""
+    out = []
+    for i, t in enumerate(texts):
+        extra = texts[(i + 1) % len(texts)].split("\n\n")[1:]
+        while len(t.encode()) < size and extra:
+            t += "\n\n" + extra.pop(0)
+        out.append(t)
+    return out
+
+
+def throughput(gaz, rounds: int, size: int | None = None) -> dict:
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))]
+    if size:
+        texts = grown(texts, size)
     size = sum(len(t.encode()) for t in texts) / len(texts)
 
     def one_pass() -> float:
@@ -73,6 +88,7 @@ def main() -> None:
         for line in (s.misses + s.extras + s.wrong)[:15]:
             print(f"   {line}")
     print(f"throughput: {throughput(gaz, a.rounds)}")
+    print(f"throughput at about 2 KB a report: {throughput(gaz, a.rounds, 2048)}")
     if a.profile:
         import cProfile
         import pstats
