@@ -6,7 +6,7 @@ import pytest
 
 from sitrep_map.evaluate import score_corpus
 from sitrep_map.parse import ReportError, parse_report
-from sitrep_map.parse.engine import casualties, equipment, repair
+from sitrep_map.parse.engine import casualties, equipment, event_date, repair
 from sitrep_map.parse.segment import find_date
 
 FIX = Path(__file__).parent / "fixtures" / "reports"
@@ -324,3 +324,17 @@ def test_fuzzy_pool_scan_keeps_what_a_full_scan_finds():
             q = "".join(q)
             want = process.extract(q, pool, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_FLOOR)
             assert [r[:2] for r in gaz._scan(q, name, pool)] == [r[:2] for r in want], q
+
+
+@pytest.mark.parametrize("text, want", [
+    ("On Tueſday, army artillery shelled Kafr Nabl.", dt.date(2020, 7, 7)),
+    ("On FRİDAY, army artillery shelled Kafr Nabl.", dt.date(2020, 7, 3)),
+    ("On frıday, army artillery shelled Kafr Nabl.", dt.date(2020, 7, 3)),
+    ("On ſeptember 3, army artillery shelled Ariha.", dt.date(2019, 9, 3)),
+])
+def test_weekdays_and_months_with_odd_letters(text, want):
+    """Letters that ignore-case matching takes for s and i ("ſ", "İ", "ı") in a weekday or a
+    month name: the date the plain spelling gives, not a crash."""
+    assert event_date(text, dt.date(2020, 7, 8)) == (want, 1)
+    report = "Military Situation in Syria on July 8, 2020\n\n" + text
+    assert [i.event_date for i in parse_report(report).incidents] == [want.isoformat()]

@@ -14,7 +14,7 @@ from rapidfuzz.process import extract
 from .rules import (FLAGS, MONTH, ODD_CASE, Rx, Words, actor_roles, actor_rules, actor_starts,
                     equipment_rules, event_rules, event_starts, numbers, scope_keys, skip_scope,
                     theatres, vocabulary)
-from .segment import ReportError, Segment, clean, find_date, find_title, month, segments, sentences
+from .segment import ReportError, Segment, clean, find_date, find_title, fold, month, segments, sentences
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 PERSON = (r"(?:civilians?|soldiers?|servicemen|troops|people|persons|militants?|fighters?|members?|"
@@ -277,7 +277,7 @@ def event_date(text: str, report: dt.date, words: Words | None = None) -> tuple[
         return d, 1
     m = RX_WEEKDAY.search(text, words)
     if m:
-        back = (report.weekday() - WEEKDAYS.index(m.group("w").lower())) % 7
+        back = (report.weekday() - WEEKDAYS.index(fold(m.group("w")))) % 7
         return report - dt.timedelta(days=back), 1
     if RX_LAST_WEEK.search(words.low, words):
         return report - dt.timedelta(days=4), 2

@@ -17,8 +17,14 @@ LINE = re.compile(r"[^\n]+")
 DATE_LINE = re.compile(r"^\s*date[:\s]", re.IGNORECASE)
 
 
+def fold(word: str) -> str:
+    """A word as the rules' ignore-case matching sees it: "Tueſday", "FRİDAY", "frıday" -> plain
+    lower case ASCII letters where those letters stand in for them."""
+    return word.casefold().replace("i\u0307", "i").replace("ı", "i")
+
+
 def month(name: str) -> int:
-    return MONTHS[name.lower()[:3]]
+    return MONTHS[fold(name)[:3]]
 
 
 def parse_day(text: str) -> dt.date | None:
