@@ -432,9 +432,8 @@ def teal_share(page):
     from PIL import Image
     box = page.evaluate(f"() => {{ const r = {MAP}.getCanvas().getBoundingClientRect(); "
                         "return {x: r.left, y: r.top, width: r.width, height: r.height}; }")
-    img = Image.open(BytesIO(page.screenshot(clip=box))).convert("RGB")
-    px = img.getdata()
-    return sum(1 for p in px if all(abs(a - b) < 12 for a, b in zip(p, TEAL))) / len(px)
+    px = np.asarray(Image.open(BytesIO(page.screenshot(clip=box))).convert("RGB"), dtype=int)
+    return float((np.abs(px - np.array(TEAL)) < 12).all(axis=2).mean())
 
 
 def test_online_tiles_opt_in_and_back(browser, demo_db):
