@@ -192,7 +192,7 @@
   let waiting = false;
   function paint() {
     const m = mapOf();
-    if (!m || !m.loaded || !m.getCanvas()) {  // the map is being made: try again next frame
+    if (!m) {  // the map is being made: try again next frame
       if (!waiting) { waiting = true; requestAnimationFrame(() => { waiting = false; paint(); }); }
       return;
     }
