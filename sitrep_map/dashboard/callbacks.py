@@ -56,12 +56,12 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
     @app.callback(Output("url", "search"), *CONTROL_OUTPUTS, Output("view", "data"),
                   Input("url", "search"), *CONTROL_INPUTS, Input("map", "relayoutData"),
                   Input("timeline", "selectedData"), Input("timeline", "relayoutData"),
-                  State("url", "search"), State("view", "data"))
+                  State("url", "search"))
     def sync(search, *args):
         """One owner for the URL and the controls: the URL sets the controls (on load and on the
         back button); a control, a map move or a brush on the timeline sets the URL."""
         values = _values(args[:len(CONTROLS)])
-        map_relayout, selected, tl_relayout, current, shown = args[len(CONTROLS):]
+        map_relayout, selected, tl_relayout, current = args[len(CONTROLS):]
         first, last = live.inc.first_day, live.inc.last_day
         keep = [dash.no_update] * len(CONTROLS)
         trig = ctx.triggered_id
@@ -75,10 +75,7 @@ def register(app: dash.Dash, live: Live, client_max: int = CLIENT_MAX) -> None:
         if trig in (None, "url") or mounting:
             values, view = from_search(search, last, all_types)
             values["day"] = min(max(values["day"], first), last)
-            view = {**(view or {}), "n": time.time()}
-            if mounting and shown and {**shown, "n": view["n"]} == view:
-                view = dash.no_update   # the URL's view is set already: a new one would reset the map
-            return dash.no_update, *[values[c] for c in CONTROLS], view
+            return dash.no_update, *[values[c] for c in CONTROLS], {**(view or {}), "n": time.time()}
         in_url, view = from_search(current, last, all_types)
         if trig == "map":  # only the view changes: the controls may not have caught up with the URL yet
             moved = _view(map_relayout)
