@@ -14,7 +14,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from .gazetteer import Gazetteer, Match
-from .gazetteer.resolver import settled
+from .gazetteer.resolver import rounded, settled
 from .gazetteer.admin import governorate_shapes
 from .gazetteer.sources import COUNTRY, country_code
 from .model import COLUMNS, ParsedIncident, event_id
@@ -30,12 +30,6 @@ class Located:
 
 
 _point = lru_cache(maxsize=20_000)(Point)   # a place's point, made once (geometries are immutable)
-
-
-@lru_cache(maxsize=20_000)
-def _rounded(lat: float, lon: float) -> tuple[float, float]:
-    """A place's coordinates to 5 decimals, worked out once (round() formats the float)."""
-    return round(lat, 5), round(lon, 5)
 
 
 def plain(name: str) -> str:
@@ -142,7 +136,7 @@ def place_fields(m: Match | None, road: Match | None = None, qualifier: str = ""
     elif prec == 3 and pl.admin1 in governorate_shapes():
         geom, kind = governorate_shapes()[pl.admin1], "polygon"
     country, iso3 = COUNTRY.get(pl.country, (pl.country, pl.country))
-    lat, lon = _rounded(lat, lon)
+    lat, lon = rounded(lat, lon, 5)
     return dict(admin1=pl.admin1, location=name, latitude=lat, longitude=lon,
                 geo_precision=prec, resolved=True, country=country, geometry=geom, geometry_kind=kind,
                 match_score=m.score), iso3

@@ -5,6 +5,7 @@ kaleido, standalone HTML) the data is inlined so the file needs no server."""
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,6 +60,5 @@ def basemap_style(inline: bool = False, labels: bool = True, prefix: str = "/ass
 
 def online_tiles(url: str | None = None) -> dict:
     """The online basemap for the page: a tile URL template (``SITREP_MAP_TILES`` or OpenStreetMap)."""
-    import os
     return {"url": url or os.environ.get("SITREP_MAP_TILES") or OSM_TILES,
             "attribution": "© OpenStreetMap contributors", "below": "governorates-line"}

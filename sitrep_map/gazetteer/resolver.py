@@ -61,9 +61,9 @@ _iso2 = lru_cache(maxsize=256)(country_code)
 
 
 @lru_cache(maxsize=20_000)
-def _rounded(lat: float, lon: float) -> tuple[float, float]:
-    """A point to 0.001 degree (the memo's key), worked out once (round() formats the float)."""
-    return round(lat, 3), round(lon, 3)
+def rounded(lat: float, lon: float, digits: int) -> tuple[float, float]:
+    """A point to ``digits`` decimals, worked out once (round() formats the float)."""
+    return round(lat, digits), round(lon, digits)
 
 
 @dataclass
@@ -482,7 +482,7 @@ class Gazetteer:
             alone = self._memo.get((name, hint, iso2, None))
             if alone is not None and settled(alone):
                 return alone   # one place has that name: nearby places change nothing
-        near_r = tuple(_rounded(la, lo) for la, lo in near) if near else None
+        near_r = tuple(rounded(la, lo, 3) for la, lo in near) if near else None
         memo_key = (name, hint, iso2, near_r)
         m = self._memo.get(memo_key)
         if m is not None:
