@@ -21,6 +21,7 @@ from conftest import REPO, serve
 
 pytestmark = pytest.mark.browser
 
+MAP = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"   # the MapLibre map
 RENDERED = """() => {
   // circles the page drew over the map, in view, per colour (assets/app.js draws them on a canvas
   // over MapLibre's): "rgb(r,g,b)" -> count
@@ -94,9 +95,8 @@ def no_outside_requests(page, live_app):
 
 
 def marker_xy(page, lon, lat):
-    return page.evaluate("""([lon, lat]) => { const gd = document.querySelector('#map .js-plotly-plot');
-        const m = gd._fullLayout.map._subplot.map; const p = m.project([lon, lat]);
-        const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""", [lon, lat])
+    return page.evaluate(f"""([lon, lat]) => {{ const m = {MAP}; const p = m.project([lon, lat]);
+        const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }}""", [lon, lat])
 
 
 def check_pixels(page, shown, colors):
@@ -233,8 +233,7 @@ def test_url_round_trip_and_back(page, demo_db, live_app):
     wait_counts(page, int(want["resolved"].sum()))
     assert gov in page.inner_text("#govs")
     # the incidents may be drawn before the server's figure with the URL's view arrives: wait for it
-    view = """() => { const m = document.querySelector('#map .js-plotly-plot')
-        ._fullLayout.map._subplot.map; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }"""
+    view = f"() => {{ const m = {MAP}; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }}"
     page.wait_for_function(f"() => {{ const [a, b, z] = ({view})(); return Math.abs(a - 35) < 0.01 && "
                            "Math.abs(b - 38.5) < 0.01 && Math.abs(z - 6) < 0.01; }", timeout=15000)
     assert page.evaluate(view) == pytest.approx([35.0, 38.5, 6.0], abs=0.01)
@@ -353,7 +352,7 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
             # (jumped again if a figure from the server with the URL's view lands after the jump);
             # the label, the bounds and what was drawn are read at one moment
             got = page.wait_for_function(f"""() => {{
-                const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+                const m = {MAP};
                 if (Math.abs(m.getZoom() - 10) > 0.01)
                     m.jumpTo({{center: [{inc.lon[everything[0]]}, {inc.lat[everything[0]]}], zoom: 10}});
                 const label = document.querySelector('#day-label').innerText;
@@ -368,8 +367,7 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
             assert f"{in_view:,} in view" in got["label"]
             inside = [p for p in got["drawn"] if b[0] <= p[1] <= b[1] and b[2] <= p[0] <= b[3]]
             assert len(inside) == in_view
-            page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
-                          ".jumpTo({center: [38.5, 35.0], zoom: 5.5})")   # zoomed out again: cells
+            page.evaluate(f"() => {MAP}.jumpTo({{center: [38.5, 35.0], zoom: 5.5}})")   # zoomed out again: cells
             page.wait_for_function("() => document.querySelector('#day-label').innerText.includes('aggregated')",
                                    timeout=30000)
 
@@ -388,8 +386,6 @@ def test_many_incidents_cells_and_precision_rings(browser, synth_db, client_max)
         ctx.close()
         server.shutdown()
 
-
-MAP = "document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
 TEAL = (20, 150, 150)
 
 
