@@ -6,8 +6,9 @@ Accuracy: every folder of *.txt + *.expected.json under tests/fixtures/ (inciden
 recall on type + place + date, sub-event accuracy, casualties exact, actor accuracy).
 Throughput: the demo reports (1.4 KB on average) through parse_report + geocoding (no store),
 on one core; median and spread over rounds, and reports per second. Then the same at about
-2 KB a report (the issue's size): each demo report grown with the paragraphs of the next one. --profile prints where the
-time goes (cProfile, top functions by cumulative time). Instructions per report (the timed
+2 KB a report (the issue's size): each demo report grown with the paragraphs of the next one.
+--profile prints where the time goes at 2 KB (cProfile: each stage's share, then the top functions
+by own time). Instructions per report (the timed
 rounds only, steadier than time on a shared machine): Collected / (rounds x reports) of
 
     PYTHONHASHSEED=0 valgrind --tool=callgrind --collect-atstart=no \
@@ -90,19 +91,55 @@ def main() -> None:
     print(f"throughput: {throughput(gaz, a.rounds)}")
     print(f"throughput at about 2 KB a report: {throughput(gaz, a.rounds, 2048)}")
     if a.profile:
-        import cProfile
-        import pstats
-        texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))]
-        pr = cProfile.Profile()
-        pr.enable()
-        for _ in range(3):
-            gaz.clear_memo()  # as in the timed rounds: each round pays for its own lookups
-            for t in texts:
-                parsed = parse_report(t)
-                to_rows(parsed.incidents, locate(parsed.incidents, gaz, country=parsed.country), "bench")
-        pr.disable()
-        pstats.Stats(pr).sort_stats("cumulative").print_stats(25)
+        profile(gaz)
 
+
+# Stages of the pipeline, as (label, file ending, function name) for the profile's table.
+STAGES = [
+    ("report: clean", "segment.py", "clean"),
+    ("report: language check", "engine.py", "looks_english"),
+    ("report: date", "segment.py", "find_date"),
+    ("report: title", "segment.py", "find_title"),
+    ("report: segments", "segment.py", "segments"),
+    ("report: theatre", "engine.py", "theatre"),
+    ("sentence: split", "segment.py", "sentences"),
+    ("sentence: typo repair", "engine.py", "repair"),
+    ("sentence: words read (rules.Words)", "rules.py", "__init__"),
+    ("sentence: event rules", "engine.py", "triggers"),
+    ("sentence: skip rules", "engine.py", "skipped"),
+    ("sentence: actors", "engine.py", "actors"),
+    ("sentence: places", "places.py", "find"),
+    ("sentence: incidents (actors, numbers, dates, equipment)", "engine.py", "_incidents"),
+    ("geocode (layers.locate)", "layers.py", "locate"),
+    ("rows (layers.to_rows)", "layers.py", "to_rows"),
+]
+
+
+def profile(gaz, rounds: int = 5) -> None:
+    """Where the time goes at about 2 KB a report: the stages' share of the total (cProfile,
+    cumulative time, so its own overhead is in every figure), then the top functions."""
+    import cProfile
+    import pstats
+    texts = grown([p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))], 2048)
+    pr = cProfile.Profile()
+    pr.enable()
+    for _ in range(rounds):
+        gaz.clear_memo()  # as in the timed rounds: each round pays for its own lookups
+        for t in texts:
+            parsed = parse_report(t)
+            to_rows(parsed.incidents, locate(parsed.incidents, gaz, country=parsed.country), "bench")
+    pr.disable()
+    st = pstats.Stats(pr)
+    total = st.total_tt
+    n = rounds * len(texts)
+    print(f"\nprofile: {n} reports of about 2 KB, {1e3 * total / n:.2f} ms per report under cProfile")
+    print(f"{'stage':58} {'share':>6} {'calls/report':>13}")
+    for label, file, func in STAGES:
+        hits = [(v[1], v[3]) for (f, _, name), v in st.stats.items() if f.endswith(file) and name == func]
+        if hits:
+            calls, cum = map(sum, zip(*hits))
+            print(f"{label:58} {100 * cum / total:5.1f}% {calls / n:13.1f}")
+    st.sort_stats("tottime").print_stats(25)
 
 if __name__ == "__main__":
     main()

@@ -53,9 +53,17 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer, country: str | None 
     def first(text: str | None, hint: str | None, near=None) -> Match | None:
         return gaz.resolve(text, hint, near, country) if text else None
 
-    pass1 = [(first(i.place and i.place.text, i.place and i.place.hint),
-              first(i.place and i.place.road_to, i.place and i.place.hint)) for i in incidents]
-    anchors_all = [(m.best.place.lat, m.best.place.lon) for pair in pass1 for m in pair if _confident(m)]
+    pass1 = []
+    for i in incidents:
+        p = i.place
+        pass1.append((first(p.text, p.hint), first(p.road_to, p.hint)) if p else (None, None))
+    # each incident's confident matches with their points, and the same grouped by sentence
+    confident = [[(x, (x.best.place.lat, x.best.place.lon)) for x in pair   # _confident(x), inlined
+                  if x and x.resolved and x.best and x.best.how in ("exact", "variant")] for pair in pass1]
+    anchors_all = [pt for pairs in confident for _, pt in pairs]
+    by_sentence: dict[str, list] = {}
+    for inc, pairs in zip(incidents, confident):
+        by_sentence.setdefault(inc.sentence, []).extend(pairs)
     out = []
     for inc, (m, r) in zip(incidents, pass1):
         if inc.place is None:
@@ -71,9 +79,7 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer, country: str | None 
             am = gaz.resolve(a, inc.place.hint, None, country)
             if _confident(am):
                 near.append((am.best.place.lat, am.best.place.lon))
-        same_sentence = [pair for other, pair in zip(incidents, pass1) if other.sentence == inc.sentence]
-        near += [(x.best.place.lat, x.best.place.lon) for pair in same_sentence for x in pair
-                 if _confident(x) and x is not m and x is not r]
+        near += [pt for x, pt in by_sentence[inc.sentence] if x is not m and x is not r]
         near = near or [p for p in anchors_all
                         if not (m and m.best and (m.best.place.lat, m.best.place.lon) == p)]
         if near:
@@ -92,39 +98,48 @@ def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: 
     rows = []
     for inc, loc in zip(incidents, located):
         p = inc.place
-        query = p.text if p else ""
-        if p and p.road_to:
-            query = f"{p.text} - {p.road_to}"
+        if p is None:
+            query, qualifier, is_road, role = "", "", False, ""
+        else:
+            query, qualifier, is_road, role = p.text, p.qualifier, bool(p.road_to), p.role
+            if is_road:
+                query = f"{p.text} - {p.road_to}"
         m = loc.match
-        row = {
-            "event_id_cnty": "", "event_date": inc.event_date, "time_precision": inc.time_precision,
+        notes = _notes(inc)
+        placed = _place(m, loc.road, qualifier, is_road) if m and m.resolved and m.best else None
+        if placed is None:   # unresolved: the theatre, no geometry
+            admin1, location, lat, lon, prec, resolved, place_country, geom, kind = (
+                "", query or "(no place named)", None, None, None, False, theatre, None, "none")
+            iso3 = theatre_iso3
+        else:
+            admin1, location, lat, lon, prec, place_country, geom, kind, iso3 = placed
+            resolved = True
+            if kind == "point" and prec == 2:
+                notes += _RADIUS_NOTE
+        # one dict in the schema's order (what the former literal + update() gave)
+        rows.append({
+            "event_id_cnty": event_id(report_id, inc.sentence, query, iso3), "event_date": inc.event_date,
+            "time_precision": inc.time_precision,
             "event_type": inc.event_type, "sub_event_type": inc.sub_event_type,
             "actor1": inc.actor1 or "", "actor2": inc.actor2 or "",
-            "civilian_targeting": inc.civilian_targeting, "admin1": "", "location": query or "(no place named)",
-            "latitude": None, "longitude": None, "geo_precision": None, "fatalities": int(inc.fatalities or 0),
-            "notes": _notes(inc), "wounded": inc.wounded,
+            "civilian_targeting": inc.civilian_targeting, "admin1": admin1, "location": location,
+            "latitude": lat, "longitude": lon, "geo_precision": prec, "fatalities": int(inc.fatalities or 0),
+            "notes": notes, "wounded": inc.wounded,
             "equipment": json.dumps([e.as_dict() for e in inc.equipment]) if inc.equipment else "",
             "source_sentence": inc.sentence, "report_id": report_id, "place_query": query,
-            "resolved": False, "country": theatre, "inter1": inc.inter1 or "", "inter2": inc.inter2 or "",
-            "match_score": m.score if m and m.best else None, "place_role": p.role if p else "",
-            "geometry_kind": "none", "geometry": None,
-        }
-        fields, iso3 = place_fields(m, loc.road, p.qualifier if p else "", bool(p and p.road_to))
-        iso3 = iso3 if fields else theatre_iso3
-        row.update(fields)
-        if fields.get("geometry_kind") == "point" and fields["geo_precision"] == 2:
-            row["notes"] += f" [uncertainty radius {RADIUS_KM[2]:g} km]"
-        row["event_id_cnty"] = event_id(report_id, inc.sentence, query, iso3)
-        rows.append(row)
+            "resolved": resolved, "country": place_country, "inter1": inc.inter1 or "",
+            "inter2": inc.inter2 or "", "match_score": m.best.score if m and m.best else None,
+            "place_role": role, "geometry_kind": kind, "geometry": geom,
+        })
     return rows
 
 
-def place_fields(m: Match | None, road: Match | None = None, qualifier: str = "",
-                 is_road: bool = False) -> tuple[dict, str]:
-    """The place columns of a row (admin1, location, lat/lon, precision, geometry ...) and its
-    ISO3 country; ({}, "SYR") when the place is unresolved."""
-    if not (m and m.resolved and m.best):
-        return {}, "SYR"
+_RADIUS_NOTE = f" [uncertainty radius {RADIUS_KM[2]:g} km]"
+
+
+def _place(m: Match, road: Match | None, qualifier: str, is_road: bool) -> tuple:
+    """The place columns of a resolved match: admin1, location, lat, lon, precision, country,
+    geometry, geometry kind, and the ISO3 country."""
     pl = m.best.place
     prec = 3 if pl.feature_class == "A" else PRECISION.get(qualifier, 1)
     geom, kind, lat, lon, name = _point(pl.lon, pl.lat), "point", pl.lat, pl.lon, _plain(pl.name)
@@ -133,11 +148,23 @@ def place_fields(m: Match | None, road: Match | None = None, qualifier: str = ""
         geom = LineString([(pl.lon, pl.lat), (rp.lon, rp.lat)])
         lat, lon = (pl.lat + rp.lat) / 2, (pl.lon + rp.lon) / 2
         name, kind, prec = f"{plain(pl.name)} - {plain(rp.name)} road", "line", 2
-    elif prec == 3 and pl.admin1 in governorate_shapes():
-        geom, kind = governorate_shapes()[pl.admin1], "polygon"
+    elif prec == 3:
+        shapes = governorate_shapes()
+        if pl.admin1 in shapes:
+            geom, kind = shapes[pl.admin1], "polygon"
     country, iso3 = COUNTRY.get(pl.country, (pl.country, pl.country))
     lat, lon = rounded(lat, lon, 5)
-    return dict(admin1=pl.admin1, location=name, latitude=lat, longitude=lon,
+    return pl.admin1, name, lat, lon, prec, country, geom, kind, iso3
+
+
+def place_fields(m: Match | None, road: Match | None = None, qualifier: str = "",
+                 is_road: bool = False) -> tuple[dict, str]:
+    """The place columns of a row (admin1, location, lat/lon, precision, geometry ...) and its
+    ISO3 country; ({}, "SYR") when the place is unresolved."""
+    if not (m and m.resolved and m.best):
+        return {}, "SYR"
+    admin1, name, lat, lon, prec, country, geom, kind, iso3 = _place(m, road, qualifier, is_road)
+    return dict(admin1=admin1, location=name, latitude=lat, longitude=lon,
                 geo_precision=prec, resolved=True, country=country, geometry=geom, geometry_kind=kind,
                 match_score=m.score), iso3
 

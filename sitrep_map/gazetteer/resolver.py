@@ -47,9 +47,13 @@ def _nearest(lat: float, lon: float, near: list[tuple[float, float, float]]) -> 
     """min(km(lat, lon, la, lo)) over near given as (la, lo, cos(la in radians)): the same sums."""
     p = math.pi / 180
     c1 = math.cos(lat * p)
-    return min(12742 * math.asin(math.sqrt(math.sin((la - lat) * p / 2) ** 2
-                                           + c1 * c2 * math.sin((lo - lon) * p / 2) ** 2))
-               for la, lo, c2 in near)
+    sin, best = math.sin, math.inf
+    for la, lo, c2 in near:
+        d = 12742 * math.asin(math.sqrt(sin((la - lat) * p / 2) ** 2
+                                        + c1 * c2 * sin((lo - lon) * p / 2) ** 2))
+        if d < best:
+            best = d
+    return best
 
 
 def _with_cos(near: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
@@ -66,7 +70,7 @@ def rounded(lat: float, lon: float, digits: int) -> tuple[float, float]:
     return round(lat, digits), round(lon, digits)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     place: Place
     score: float
@@ -80,7 +84,7 @@ class Candidate:
                 "source": p.source}
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     query: str
     hint: str | None
@@ -204,30 +208,30 @@ def _deletion_index(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=64)
-def _pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.triu_indices(m, 1)
+def _pairs(m: int) -> np.ndarray:
+    """Letters i < j of an m-letter name (in np.triu_indices order), as i * m + j."""
+    i, j = np.triu_indices(m, 1)
+    return i * m + j
 
 
 def _query_hashes(q: str) -> np.ndarray:
     """The same hashes for a query: itself, its one-letter deletions and, for names of 7-40
-    letters, its two-letter deletions (uint64)."""
+    letters, its two-letter deletions (uint64).
+    With pre[j] the hash of q[:j] and w[j] = pre[j] - pre[j + 1]: q without letter j hashes to
+    h + w[j] * B**(m-1-j), and without letters i < j to that plus w[i] * B**(m-2-i) (mod 2**64)."""
     m = len(q)
     if m > 500:
         return np.empty(0, dtype=np.uint64)
-    cs = [ord(ch) for ch in q]
-    pre = [0] * (m + 1)
-    for j, ch in enumerate(cs):
-        pre[j + 1] = (pre[j] * _B + ch) & _MASK
-    suf = [0] * (m + 1)
-    for j in range(m - 1, -1, -1):
-        suf[j] = (suf[j + 1] + cs[j] * _POW[m - 1 - j]) & _MASK
-    out = np.array([pre[m]] + [(pre[j] * _POW[m - 1 - j] + suf[j + 1]) & _MASK for j in range(m)],
-                   dtype=np.uint64)
-    if _DEL2_LEN[0] <= m <= _DEL2_LEN[1]:   # letters i < j dropped; uint64 wraps like & _MASK
-        i, j = _pairs(m)
-        p, s = np.array(pre, dtype=np.uint64), np.array(suf, dtype=np.uint64)
-        out = np.concatenate([out, p[i] * _POW64[m - 2 - i] + (p[j] - p[i + 1] * _POW64[j - i - 1])
-                              * _POW64[m - 1 - j] + s[j + 1]])
+    pre = [0]
+    h = 0
+    for ch in q:
+        h = (h * _B + ord(ch)) & _MASK
+        pre.append(h)
+    w = [a - b for a, b in zip(pre, pre[1:])]
+    out = np.array([h] + [(h + x * p) & _MASK for x, p in zip(w, reversed(_POW[:m]))], dtype=np.uint64)
+    if _DEL2_LEN[0] <= m <= _DEL2_LEN[1]:   # uint64 adds wrap like & _MASK
+        u = np.array([(x * p) & _MASK for x, p in zip(w, reversed(_POW[:m - 1]))], dtype=np.uint64)
+        out = np.concatenate([out, np.add.outer(u, out[1:]).ravel().take(_pairs(m))])
     return out
 
 
@@ -241,6 +245,18 @@ def _letter_counts(keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(out.T), lengths
 
 
+class _Pool:
+    """A fuzzy pool prepared for _scan: its keys (as an array, to pick the kept ones in one
+    step), each letter's count per key (capped at 255, as bytes: the scan works on small
+    integers), and FUZZY_FLOOR * each key's length."""
+
+    def __init__(self, keys: list[str]):
+        counts, lengths = _letter_counts(keys)
+        self.keys = np.array(keys, dtype=object)
+        self.per_letter = np.minimum(counts, 255).astype(np.uint8)
+        self.floor_len = FUZZY_FLOOR * lengths
+
+
 def _swapped(a: str, b: str) -> bool:
     """b is a with two adjacent letters swapped ('kanasfra' / 'kansafra')."""
     if len(a) != len(b) or a == b:
@@ -251,9 +267,11 @@ def _swapped(a: str, b: str) -> bool:
     return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
 
 
-def _swaps(a: str) -> frozenset[str]:
+def _swaps(a: str) -> set[str]:
     """Every b for which _swapped(a, b) holds: a with two adjacent (different) letters swapped."""
-    return frozenset(b for b in (a[:i] + a[i + 1] + a[i] + a[i + 2:] for i in range(len(a) - 1)) if b != a)
+    out = {a[:i] + a[i + 1] + a[i] + a[i + 2:] for i in range(len(a) - 1)}
+    out.discard(a)
+    return out
 
 
 class Gazetteer:
@@ -297,8 +315,8 @@ class Gazetteer:
         self.by_id = {r[0]: i for i, r in enumerate(state["rows"])}
         self._memo: OrderedDict = OrderedDict()
         self._fuzzy_memo: dict = {}   # pieces of fuzzy searches, cleared with the memo
-        self._name_keys: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._pool_counts: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # pool -> _letter_counts
+        self._name_keys: dict[int, tuple[tuple[str, ...], frozenset[str], frozenset[int]]] = {}
+        self._pools: dict[str, _Pool] = {}   # pool name -> its _Pool (made when first scanned)
         self._online_lookup = None
 
     @property
@@ -356,21 +374,24 @@ class Gazetteer:
         return cls(list(places.values()), counts)
 
     # -- lookup ---------------------------------------------------------------
-    def _keys_of(self, i: int) -> tuple[tuple[str, ...], frozenset[str]]:
-        """A place's names as keys, and the same without spaces (made when first needed)."""
+    def _keys_of(self, i: int) -> tuple[tuple[str, ...], frozenset[str], frozenset[int]]:
+        """A place's names as keys, the same without spaces, and the lengths of those (made
+        when first needed)."""
         out = self._name_keys.get(i)
         if out is None:
             keys = tuple(normalize.key(n) for n in self.places[i].names)
-            out = self._name_keys[i] = (keys, frozenset(k.replace(" ", "") for k in keys))
+            flat = frozenset(k.replace(" ", "") for k in keys)
+            out = self._name_keys[i] = (keys, flat, frozenset(map(len, flat)))
         return out
 
-    def _remembered(self, what: tuple, compute):
-        """A piece of a fuzzy search, remembered until clear_memo() (bounded like the memo)."""
+    def _remembered(self, what: tuple, compute, *args):
+        """A piece of a fuzzy search, compute(*args), remembered until clear_memo() (bounded
+        like the memo)."""
         out = self._fuzzy_memo.get(what)
         if out is None:
             if len(self._fuzzy_memo) >= MEMO_SIZE:
                 self._fuzzy_memo.clear()
-            out = self._fuzzy_memo[what] = compute()
+            out = self._fuzzy_memo[what] = compute(*args)
         return out
 
     def _near_keys(self, lse: str) -> list[str]:
@@ -415,8 +436,8 @@ class Gazetteer:
                 add(i, VARIANT, "variant")
         flat_key, flat_lse = key.replace(" ", ""), lse.replace(" ", "")
         may_swap = len(flat_key) >= TRANSPOSED_MIN
-        if (len(lse) >= 5 or may_swap) and not any(c.score >= VARIANT for c in found.values()):
-            hits = dict(self._remembered(("near", lse, may_swap), lambda: self._near_hits(lse, may_swap)))
+        if (len(lse) >= 5 or may_swap) and not (found and any(c.score >= VARIANT for c in found.values())):
+            hits = dict(self._remembered(("near", lse, may_swap), self._near_hits, lse, may_swap))
             # nothing that could resolve nearby: scan the pools (a longer name, several slips)
             floor = RESOLVE_AT_HINTED if (admin1 or wide) else RESOLVE_AT
             if max(hits.values(), default=0) < floor and len(lse) >= 8:
@@ -427,35 +448,54 @@ class Gazetteer:
                 for pool_name, pool in pools:
                     if max(hits.values(), default=0) >= RESOLVE_AT + 4:
                         break   # a close match found: the other pools can add nothing better
-                    for k, s, _ in self._remembered(("pool", lse, pool_name),
-                                                    lambda: self._scan(lse, pool_name, pool)):
+                    for k, s, _ in self._remembered(("pool", lse, pool_name), self._scan,
+                                                    lse, pool_name, pool):
                         hits[k] = max(s, hits.get(k, 0))
-            key_swaps = _swaps(flat_key) if may_swap and hits else frozenset()
-            lse_swaps = _swaps(flat_lse) if may_swap and hits else frozenset()
             for k, s in hits.items():
-                k_swapped = may_swap and k.replace(" ", "") in lse_swaps
-                for i in _ids(self.by_loose[k]):
-                    names, flat_names = self._keys_of(i)
-                    best_name = process.extractOne(key, names, scorer=fuzz.ratio)[1]
-                    swapped = may_swap and (k_swapped or not key_swaps.isdisjoint(flat_names))
-                    score = min(max(s, best_name, TRANSPOSED if swapped else 0.0), VARIANT - 1)
+                for i, score, swapped in self._remembered(("hit", key, k), self._fuzzy_scores,
+                                                          key, k, s, flat_key, flat_lse, may_swap):
                     add(i, score, "fuzzy", swapped)
+        if len(found) < 2:
+            return list(found.values())
         return sorted(found.values(), key=lambda c: (-c.score, -c.place.population))
+
+    def _fuzzy_scores(self, key: str, k: str, s: float, flat_key: str, flat_lse: str,
+                      may_swap: bool) -> list[tuple[int, float, bool]]:
+        """The places of the loose key k (a fuzzy hit scoring s) as (index, score, swapped): the
+        score is the better of s and the query key's best match among the place's names, at least
+        TRANSPOSED when two adjacent letters are swapped (k against the query's loose key, or one
+        of the names against its key). A swap keeps the length: the swap sets are made (and
+        remembered) only when a name of that length comes up."""
+        k_swapped = False
+        if may_swap:
+            flat_k = k.replace(" ", "")
+            k_swapped = (len(flat_k) == len(flat_lse)
+                         and flat_k in self._remembered(("swaps", flat_lse), _swaps, flat_lse))
+        out = []
+        for i in _ids(self.by_loose[k]):
+            names, flat_names, flat_lengths = self._keys_of(i)
+            best_name = process.extractOne(key, names, scorer=fuzz.ratio)[1]
+            swapped = may_swap and (k_swapped or (len(flat_key) in flat_lengths and not self._remembered(
+                ("swaps", flat_key), _swaps, flat_key).isdisjoint(flat_names)))
+            out.append((i, min(max(s, best_name, TRANSPOSED if swapped else 0.0), VARIANT - 1), swapped))
+        return out
 
     def _scan(self, lse: str, pool_name: str, pool: list[str]) -> list[tuple[str, float, int]]:
         """process.extract(lse, pool, ...) over the keys that share enough letters with lse to
         score FUZZY_FLOOR: fuzz.ratio is at most 100 * (1 - d / n), n the two lengths, d = n - 2 *
         the letters in common (a bound on the edits). The keys kept stay in order: ties fall as before."""
-        counts = self._pool_counts.get(pool_name)
-        if counts is None:
-            counts = self._pool_counts[pool_name] = _letter_counts(pool)
-        per_letter, lengths = counts
-        q = _letter_counts([lse])[0][:, 0]
+        prep = self._pools.get(pool_name)
+        if prep is None:
+            prep = self._pools[pool_name] = _Pool(pool)
+        m = len(lse)
+        if m > 255:   # the byte counts could overflow: scan the whole pool
+            return process.extract(lse, pool, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_FLOOR)
+        q = np.bincount(np.frombuffer(lse.encode("utf-32-le"), dtype=np.uint32) & 31, minlength=32)
         used = np.flatnonzero(q)
-        common = np.minimum(per_letter[used], q[used, None]).sum(0)
-        n = len(lse) + lengths
-        keep = np.flatnonzero(100 * (n - 2 * common) <= (100 - FUZZY_FLOOR) * n)
-        return process.extract(lse, [pool[i] for i in keep.tolist()], scorer=fuzz.ratio, limit=8,
+        # letters in common (fits a byte: at most m); the bound above, as 200 * common >= FUZZY_FLOOR * n
+        common = np.minimum(prep.per_letter[used], q[used, None].astype(np.uint8)).sum(0, dtype=np.uint8)
+        keep = np.flatnonzero(200.0 * common >= prep.floor_len + FUZZY_FLOOR * m)
+        return process.extract(lse, prep.keys[keep].tolist(), scorer=fuzz.ratio, limit=8,
                                score_cutoff=FUZZY_FLOOR)
 
     def _near_hits(self, lse: str, may_swap: bool) -> list[tuple[str, float]]:
@@ -502,10 +542,11 @@ class Gazetteer:
                          reason=f"no gazetteer source covers {what} ({country}): import one, e.g. "
                                 f"'sitrep-map gazetteer download geonames {country}'")
         admin1 = admin1_of(hint) if (country or HOME) == HOME else None
+        lse = normalize.loose(name)
         # wide only matters without a hint, for names long enough for the pool scan
-        wide = bool(near) and not admin1 and len(normalize.loose(name)) >= 8
+        wide = bool(near) and not admin1 and len(lse) >= 8
         cands = list(self._remembered(("cands", name, admin1, country, wide),
-                                      lambda: self.candidates(name, admin1, country, wide=wide)))
+                                      self.candidates, name, admin1, country, wide))
         if not cands:
             return self._online(Match(name, hint, None, [], False), country)
 
@@ -524,12 +565,17 @@ class Gazetteer:
             s += SOURCE_BONUS.get(c.place.source, 0.0)
             return (-s, -c.place.population)
 
-        cands.sort(key=rank)
+        if len(cands) > 1:   # (one candidate: nothing to rank)
+            cands.sort(key=rank)
         best = cands[0]
         hinted = admin1 is not None and best.place.admin1 == admin1
-        close = bool(near) and dist[id(best)] <= 25.0   # the best lies near the report's places
+        if near:   # does the best lie near the report's places?
+            d = dist.get(id(best))
+            close = (_nearest(best.place.lat, best.place.lon, near_cos) if d is None else d) <= 25.0
+        else:
+            close = False
         need = RESOLVE_AT_HINTED if (hinted or close) else RESOLVE_AT
-        need += SHORT_NAME_EXTRA * max(0, 8 - len(normalize.loose(name).replace(" ", "")))
+        need += SHORT_NAME_EXTRA * max(0, 8 - len(lse.replace(" ", "")))
         resolved = best.how != "fuzzy" or best.score >= need or _clear_swap(best, cands, admin1, country)
         return self._online(Match(name, hint, best, cands[:10], resolved), country)
 
