@@ -252,11 +252,12 @@ def equipment(text: str, words: Words | None = None) -> list[Equipment]:
         if state is None:
             continue   # a verb spelt with letters that only match case-insensitively ("ſeized")
         before = text[:v.start()]
-        if EQUIP_PASSIVE.search(before):   # "<n> <item> was destroyed"
-            window = re.split(r"[,;.]|\band\b", before[:EQUIP_PASSIVE.search(before).start()])[-1]
+        passive = EQUIP_PASSIVE.search(before)
+        if passive:                        # "<n> <item> was destroyed"
+            window = re.split(r"[,;.]|\band\b", before[:passive.start()])[-1]
         else:                              # "destroyed <n> <item>"
             window = re.split(r"[,;.]|\band\b", text[v.end():v.end() + 60])[0]
-        hit = next(((p.search(window), name) for p, name in equipment_rules() if p.search(window)), None)
+        hit = next(((m, name) for p, name in equipment_rules() if (m := p.search(window))), None)
         if not hit:
             continue
         lead = LEAD_NUM.match(window)
@@ -314,6 +315,12 @@ def _may_fix(word: str) -> bool:
     return _fixed(word.lower()) != word.lower()
 
 
+@lru_cache(maxsize=50_000)
+def _needs_fix(word: bytes) -> bool:
+    """A word (of letters) of an ASCII text that repair() may change: 6+ letters, _may_fix."""
+    return len(word) >= 6 and _may_fix(word.decode())
+
+
 _FINE: set[bytes] = set()   # the words of ASCII texts that needed no fix (bounded)
 FINE_SIZE = 50_000
 
@@ -326,7 +333,7 @@ def _fine(text: str) -> bool:
     words = text.encode().translate(ONLY_LETTERS).split()
     if _FINE.issuperset(words):
         return True
-    if any(_may_fix(w) for w in (b.decode() for b in words if len(b) >= 6)):
+    if any(map(_needs_fix, words)):
         return False
     if len(_FINE) >= FINE_SIZE:
         _FINE.clear()
@@ -361,6 +368,13 @@ ENGLISH_BYTES = frozenset(w.encode() for w in ENGLISH)
 def looks_english(text: str, sample: int = 400) -> bool:
     """At least 8% of the first words are common English function words (Arabic, French or
     Russian text has next to none); short texts are given the benefit of the doubt."""
+    first = text[:1_000]
+    if first.isascii():
+        # Quick yes: enough common words among the first words of this piece (its last word may
+        # be cut off: dropped) give 8% of any count of words up to the sample.
+        words = first.encode().translate(ONLY_LETTERS).lower().split()[:-1][:sample]
+        if sum(map(ENGLISH_BYTES.__contains__, words)) / sample >= 0.08:
+            return True
     head = text[:20_000].lower()
     if head.isascii():   # words are runs of a-z: split the bytes instead of a regex
         words = head[:4_000].encode().translate(ONLY_LETTERS).split()   # usually all we need
@@ -384,10 +398,20 @@ def background(text: str, report: dt.date) -> str | None:
     return f"in {max(years)}" if years and max(years) < report.year else None
 
 
+@lru_cache(maxsize=None)
+def _skip_gate(scope: str) -> frozenset[str] | None:
+    """Every word beginning of the gates of the skip rules of a scope; None when one has none."""
+    gates = [gate for _, gate in skip_scope(scope)]
+    return None if None in gates else frozenset().union(*gates)
+
+
 def skipped(text: str, scope: str, words: Words | None = None) -> str | None:
     """The text of the leftmost skip rule match (the first rule wins at a position)."""
     words = Words(text) if words is None else words
     tags = words.tags
+    opens = _skip_gate(scope)
+    if opens is not None and tags.isdisjoint(opens):
+        return None   # no skip rule's gate opens (the usual case)
     best = None
     for pat, gate in skip_scope(scope):
         if gate is None or not tags.isdisjoint(gate):
@@ -432,7 +456,7 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         if seg.kind == "context" and not current and not _named(low, seg.kind) \
                 and (s.isascii() or ODD_CASE.isdisjoint(s)):
             continue  # context: none of its few triggers' key strings is here, so none can fire
-        words = Words(s)
+        words = Words(s, low)
         fired = triggers(s, seg.kind, words)
         if not fired and not (current and (_named(low, seg.kind) or RX_CONTINUES.search(s, words))):
             continue  # no trigger fires, and it does not go on about the incident before

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter, methodcaller
 import re
 from dataclasses import dataclass, field
+from os.path import commonprefix
+from string import ascii_letters, ascii_lowercase
 
-from .rules import DIGIT, FLAGS, Starts, Words, actor_rules, alternation, gate, place_words, start_words
+from .rules import DIGIT, FLAGS, ODD_CASE, Starts, Words, actor_rules, alternation, gate, place_words, start_words
 
 
 def _led(words: str) -> str:
@@ -18,10 +21,78 @@ def _led(words: str) -> str:
     return f"(?=[{''.join(sorted({h[0] for h in heads}))}])(?:{words})"
 
 
+# The regex engine skips an alternative at once when its first character differs from an exact
+# (case-sensitive) first letter; one ignoring case it must enter. So alternations matched
+# ignoring case are written as a tree of their first letters, each in both cases, matched
+# exactly: "in|into|near" -> "(?-i:i)n(?:|to)|(?-i:I)n(?:|to)|in(?:|to)|(?-i:n)ear|(?-i:N)ear".
+# A letter that also matches an odd letter (ODD_CASE: "ı" for i) keeps a branch ignoring case
+# too, last (it repeats the others' tries, so the first match found is the same).
+ODD_LETTERS = frozenset(c for c in ascii_lowercase if any(re.fullmatch(f"(?i:{c})", o) for o in ODD_CASE))
+PLAIN = frozenset(ascii_letters + " -")   # characters an alternative's shared beginning may hold
+REPEATS = frozenset("?*+{")
+
+
+def _alternatives(words: str) -> list[str] | None:
+    """The alternatives of an alternation, or None when it holds escapes, sets or (?...) groups."""
+    if "\\" in words or "[" in words or "(?" in words:
+        return None
+    out, depth, cur = [], 0, ""
+    for ch in words:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return out + [cur]
+
+
+def _leads(alt: str) -> bool:
+    """Does the alternative start with a plain character that no repeat applies to?"""
+    return alt[:1] != "" and alt[0] in PLAIN and alt[1:2] not in REPEATS
+
+
+def _tree(alts: list[str]) -> str:
+    if len(alts) < 2 or not all(map(_leads, alts)):
+        return "(?:" + "|".join(alts) + ")"
+    by_first: dict[str, list[str]] = {}   # alternatives starting with different letters never
+    for alt in alts:                      # match at one place: only their order within a letter counts
+        by_first.setdefault(alt[0].lower(), []).append(alt[1:])
+    out = []
+    for first, rests in by_first.items():
+        if len(rests) == 1:
+            rest = f"(?:{rests[0]})"
+        else:
+            same = commonprefix([r.lower() for r in rests])   # kept as it is
+            while same and not (set(same) <= PLAIN and all(r[len(same):len(same) + 1] not in REPEATS for r in rests)):
+                same = same[:-1]
+            rest = rests[0][:len(same)] + _tree([r[len(same):] for r in rests])
+        if first.isalpha():
+            out += [f"(?-i:{first}){rest}", f"(?-i:{first.upper()}){rest}"]
+            if first in ODD_LETTERS:
+                out.append(first + rest)
+        else:
+            out.append(first + rest)
+    return "(?:" + "|".join(out) + ")"
+
+
+def _either_case(words: str) -> str:
+    """An alternation to be matched ignoring case (inside (?i:...)), as a tree of its first
+    letters (above); as it is if it has escapes, sets or (?...) groups."""
+    alts = _alternatives(words)
+    return f"(?:{words})" if alts is None else _tree(alts)
+
+
+def _opt(regex: str) -> str:
+    """regex or nothing: "(?:X)?" as the branch "(?:X|)", which the regex engine runs faster
+    (same matches, tried in the same order)."""
+    return f"(?:{regex}|)"
+
+
 _L = r"A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF"
 WORD = rf"(?:[{_L}'ʿ][\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]*(?:-[\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]+)*)"
 PART = r"(?:al|el|ad|ar|as|ash|az|at|an|ez|es|ed|ibn|bin|bani|abu|um|umm|wa|de)"
-NAME = rf"(?:{_led(PART)}-)?{WORD}(?:[ ](?:{_led(PART)}[- ])?{WORD})*"
+NAME = rf"{_opt(_led(PART) + '-')}{WORD}(?:[ ]{_opt(_led(PART) + '[- ]')}{WORD})*"
 FACILITY = (r"air ?base|airbase|airport|military airport|air field|airfield|oil ?field|gas ?field|"
             r"crossing|border crossing|dam|camp|bridge|hill|highway|road|checkpoint|base|prison|"
             r"power station|power plant|refinery|station")
@@ -44,15 +115,24 @@ WITHIN = frozenset(w for p, _ in place_words()["within"] for w in p.split("|"))
 _NEAR = "|".join(p for p, v in place_words()["qualifier"] if v == "near")
 
 # Names are case-sensitive (capitalised); the words around them are not.
-MENTION = re.compile(
-    rf"\b(?i:(?P<cue>{_CUE}))\s+(?i:(?P<near>{_led(_NEAR)})\s+)?(?i:{_led('the|a|an')}\s+)?"
-    rf"(?i:(?P<dir>{_led(_DIR)})\s+)?(?:(?i:(?P<dir2>{_led(_DIR)})\s+)?(?i:(?P<noun>{_led(_NOUN)}))\s+"
-    rf"(?i:of\s+)?(?i:the\s+)?)?(?P<name>{NAME})")
-NOUN_OF = re.compile(
-    rf"\b(?i:(?P<dir>{_DIR})\s+)?(?i:(?P<noun>{_NOUN}))\s+(?i:of\s+)(?i:the\s+)?(?P<name>{NAME})")
+_IN_NEAR = rf"(?i:(?P<near>{_either_case(_NEAR)})\s+)"              # "near", "in the vicinity of"
+_THE = rf"(?i:{_either_case('the|a|an')}\s+)"
+_THE_ONLY = r"(?i:the\s+)"
+_IN_DIR = rf"(?i:(?P<dir>{_either_case(_DIR)})\s+)"                 # "northern"
+_NOUN_OF = (_opt(rf"(?i:(?P<dir2>{_either_case(_DIR)})\s+)") + rf"(?i:(?P<noun>{_either_case(_NOUN)}))\s+"
+            + _opt(r"(?i:of\s+)") + _opt(_THE_ONLY))         # "the outskirts of"
+MENTION = re.compile(rf"\b(?i:(?P<cue>{_either_case(_CUE)}))\s+{_opt(_IN_NEAR)}{_opt(_THE)}{_opt(_IN_DIR)}"
+                     rf"{_opt(_NOUN_OF)}(?P<name>{NAME})")
+NOUN_OF = re.compile(rf"\b{_opt(_IN_DIR)}(?i:(?P<noun>{_either_case(_NOUN)}))\s+(?i:of\s+){_opt(_THE_ONLY)}"
+                     rf"(?P<name>{NAME})")
 APPOSITION = re.compile(rf"\b(?i:capital|city|town|village|area)\s*,\s*(?P<name>{NAME})")
-LIST_MORE = re.compile(rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:the\s+(?:town|village|city)\s+of\s+)?(?P<name>{NAME})(?!\s+(?:militants|fighters|forces|positions|troops))")
-AFTER = re.compile(rf"\s*(?:'s\s+)?(?P<word>{_REGION}|area|outskirts|{FACILITY}|city|town|village)\b", FLAGS)
+_TOWN_OF = r"the\s+(?:town|village|city)\s+of\s+"
+_AND = r"and\s+"
+LIST_MORE = re.compile(rf"(?:\s*,\s*{_opt(_AND)}|\s+and\s+|\s*&\s*){_opt(_TOWN_OF)}(?P<name>{NAME})"
+                       r"(?!\s+(?:militants|fighters|forces|positions|troops))")
+_AFTER_WORD = _either_case(f"{_REGION}|area|outskirts|{FACILITY}|city|town|village")   # "X countryside"
+_POSSESSIVE = _opt(r"'s\s+")
+AFTER = re.compile(rf"\s*{_POSSESSIVE}(?P<word>{_AFTER_WORD})\b", FLAGS)
 DIR_OF = re.compile(rf"\b(?i:(?P<dir>north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?)(?P<name>{NAME})")
 ROADS = [
     re.compile(rf"\b(?i:roads?|highway)\s+(?i:between|linking|connecting)\s+(?i:the\s+(?:city|town|village)\s+of\s+)?(?P<a>{NAME})\s+(?i:and|with|to)\s+(?i:the\s+(?:city|town|village)\s+of\s+)?(?P<b>{NAME})"),
@@ -69,7 +149,30 @@ G_ORIGIN = gate(ORIGIN.pattern, ORIGIN.flags)   # (these run on a prefix of the 
 G_DESTINATION = gate(DESTINATION.pattern, DESTINATION.flags)
 
 
-@dataclass
+def _width(words: str) -> int | None:
+    """The most characters a match of an alternation spans; None when there is no limit."""
+    from re import _parser
+    most = _parser.parse(words, FLAGS).getwidth()[1]
+    return most if most < 10_000 else None
+
+
+ORIGIN_WIDTH, DESTINATION_WIDTH = _width(_ORIGIN), _width(_DESTINATION)
+
+
+def _ends_in(rx: re.Pattern, width: int | None, sentence: str, end: int) -> bool:
+    """Does rx (ORIGIN or DESTINATION: words, then only white space to the end) match in
+    sentence[:end]? Its words end at or after the last other character, so a match starts at
+    most ``width`` characters before that: only those are searched."""
+    start = 0
+    if width is not None:
+        last = end
+        while last and sentence[last - 1].isspace():
+            last -= 1
+        start = max(0, last - width)
+    return rx.search(sentence, start, end) is not None
+
+
+@dataclass(slots=True)
 class Mention:
     text: str
     start: int
@@ -129,82 +232,134 @@ def _trim(name: str) -> str:
     return " ".join(words)
 
 
+# What each STARTS pattern needs besides its start words, checked before it is run: word gates
+# that must all open (e.g. "road between ..." needs "between"), and a character the sentence must hold.
+NEEDS = [((gate(ROADS[0].pattern, ROADS[0].flags),), ""),
+         ((gate(r"\b(?:road|highway)\b"),), ""),
+         ((gate(r"\bfrom\b"), gate(r"\b(?:road|highway)\b")), ""),
+         ((gate(r"\bof\b"),), ""),                 # DIR_OF: "east of X"
+         ((gate(r"\bof\b"),), ""),                 # NOUN_OF: "the outskirts of X"
+         ((), ""),                                  # MENTION: its cue words are its start words
+         ((), ",")]                                 # APPOSITION: "the town, X"
+assert len(NEEDS) == len(STARTS.patterns)
+ROAD_COUNT = len(ROADS)
+I_DIR_OF = STARTS.patterns.index(DIR_OF)
+REGION_NOUNS = ("countryside", "governorate", "province", "region")   # "the X countryside" is a region
+
+
+@lru_cache(maxsize=1024)
+def _word_kind(word: str) -> tuple[bool, bool]:
+    """Is the word after a name (AFTER) a region's word, a facility's?"""
+    return bool(REGION.fullmatch(word)), bool(FACILITY_RX.fullmatch(word))
+
+
+NAME_START = methodcaller("start", "name")
+BY_START = attrgetter("start")
+
+
+def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
+    """[a, b) overlaps no span taken."""
+    for s, e in taken:
+        if b > s and a < e:
+            return False
+    return True
+
+
 def find(sentence: str, words: Words | None = None) -> list[Mention]:
     words = Words(sentence) if words is None else words
-    tried = STARTS.tried(words)
-    *roads, dir_of, noun_of, mention, apposition = [STARTS.finditer(i, sentence, words) if i in tried else []
-                                                     for i in range(len(STARTS.patterns))]
+    roads: list[re.Match] = []
+    dir_of: list[re.Match] = []
+    named: list[re.Match] = []   # NOUN_OF, MENTION, APPOSITION: matches with a name group
+    opens = words.opens
+    for i in STARTS.tried(words):
+        gates, char = NEEDS[i]
+        if char and char not in sentence or gates and not all(map(opens, gates)):
+            continue   # cannot match
+        found = STARTS.finditer(i, sentence, words)
+        if not found:
+            continue
+        if i < ROAD_COUNT:
+            roads += found
+        elif i == I_DIR_OF:
+            dir_of = found
+        else:
+            named += found
+    if not (roads or dir_of or named):
+        return []
     taken: list[tuple[int, int]] = []
     out: list[Mention] = []
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
-    for found in roads:
-        for m in found:
-            if free(m.start(), m.end()):
-                out.append(Mention(_trim(m.group("a")), m.start("a"), m.end("b"), road_to=_trim(m.group("b")),
-                                   qualifier="road"))
-                taken.append((m.start(), m.end()))
+    for m in roads:
+        if _free(taken, m.start(), m.end()):
+            out.append(Mention(_trim(m.group("a")), m.start("a"), m.end("b"), road_to=_trim(m.group("b")),
+                               qualifier="road"))
+            taken.append(m.span())
 
     for m in dir_of:
-        if free(m.start("name"), m.end("name")):
-            out.append(Mention(_trim(m.group("name")), m.start("name"), m.end("name"), role="anchor"))
-            taken.append((m.start(), m.end("name")))
+        s, e = m.span("name")
+        if _free(taken, s, e):
+            out.append(Mention(_trim(m.group("name")), s, e, role="anchor"))
+            taken.append((m.start(), e))
 
-    origin, destination = words.opens(G_ORIGIN), words.opens(G_DESTINATION)
+    if named:
+        origin, destination = opens(G_ORIGIN), opens(G_DESTINATION)
 
-    def add(name: str, start: int, end: int, m: re.Match | None, groups: dict) -> int:
-        name = _place_name(name)
-        if not name or not free(start, end):
+        def add(name: str, start: int, end: int, before: int, near: str | None, region: bool, noun: str) -> int:
+            """The place named at [start, end), unless it names none or overlaps one taken; its
+            cue ends at before (where ORIGIN and DESTINATION end). Returns end."""
+            name = _place_name(name)
+            if not name or not _free(taken, start, end):
+                return end
+            # AFTER may match only at a space, a quote or a letter (not at ",", "." or the end)
+            nxt = sentence[end:end + 1]
+            after = AFTER.match(sentence, end) if nxt and (nxt.isspace() or nxt.isalpha() or nxt == "'") else None
+            word = after.group("word").lower() if after else ""
+            is_region, facility = _word_kind(word) if word else (False, False)
+            role = "region" if region or is_region or noun in REGION_NOUNS else "location"
+            if origin and _ends_in(ORIGIN, ORIGIN_WIDTH, sentence, before):
+                role = "origin"
+            elif destination and _ends_in(DESTINATION, DESTINATION_WIDTH, sentence, before):
+                role = "destination"   # "forcing the troops to retreat towards X"
+            if near or noun in ("outskirts", "vicinity"):
+                qualifier = "near" if near or noun == "vicinity" else "outskirts"
+            elif word in ("area", "outskirts"):
+                qualifier = word
+            else:
+                qualifier = ""
+            mention = Mention(name, start, end, role, qualifier, None, through=end)
+            if facility:
+                mention.text, mention.through = f"{name} {word}", after.end()
+                _split_road(mention)
+            out.append(mention)
+            taken.append((start, end))
             return end
-        after = AFTER.match(sentence, end)
-        word = (after.group("word").lower() if after else "")
-        mention = Mention(name, start, end, through=end)
-        is_region = bool(groups.get("dir") or groups.get("dir2")) or bool(word) and REGION.fullmatch(word)
-        noun = (groups.get("noun") or "").lower()
-        if noun in ("countryside", "governorate", "province", "region"):
-            is_region = True
-        if is_region:
-            mention.role = "region"
-        if groups.get("near") or noun in ("outskirts", "vicinity"):
-            mention.qualifier = "near" if groups.get("near") or noun == "vicinity" else "outskirts"
-        elif word in ("area", "outskirts"):
-            mention.qualifier = word
-        if word and FACILITY_RX.fullmatch(word):
-            mention.text, mention.through = f"{name} {word}", after.end()
-            _split_road(mention)
-        if origin or destination:
-            cue_start = m.start() if m else start
-            before = sentence[:max(0, cue_start)] + (groups.get("cue") or "")
-            if origin and ORIGIN.search(before):
-                mention.role = "origin"
-            elif destination and DESTINATION.search(before):
-                mention.role = "destination"   # "forcing the troops to retreat towards X"
-        out.append(mention)
-        taken.append((start, end))
-        return end
 
-    matches = noun_of + mention + apposition
-    for m in sorted(matches, key=lambda m: m.start("name")):
-        groups = m.groupdict()
-        end = add(groups["name"], m.start("name"), m.end("name"), m, groups)
-        cue = (groups.get("cue") or "").lower()
-        if cue in ("near", "around", "outside") and out and out[-1].end == end and not out[-1].qualifier:
-            out[-1].qualifier = "near"  # "near X": the cue itself is the qualifier
-        # "A, B and C": the list continues with the same cue
-        first = out[-1] if out and out[-1].end == end else None
-        while first is not None:
-            more = LIST_MORE.match(sentence, end)
-            if not more or _is_actor(more.group("name")):
-                break
-            s, e = more.start("name"), more.end("name")
-            end = add(more.group("name"), s, e, None, {})
-            if out[-1].end != e:
-                break
-            out[-1].role, out[-1].qualifier = first.role, first.qualifier
-    out.sort(key=lambda x: x.start)
-    _link(out, sentence)
+        if len(named) > 1:
+            named.sort(key=NAME_START)
+        for m in named:
+            groups = m.groupdict()
+            cue = groups.get("cue")
+            noun = groups.get("noun")
+            s, e = m.span("name")
+            end = add(groups["name"], s, e, m.end("cue") if cue else m.start(), groups.get("near"),
+                      bool(groups.get("dir") or groups.get("dir2")), noun.lower() if noun else "")
+            if cue and cue.lower() in ("near", "around", "outside") and out and out[-1].end == end \
+                    and not out[-1].qualifier:
+                out[-1].qualifier = "near"  # "near X": the cue itself is the qualifier
+            # "A, B and C": the list continues with the same cue
+            first = out[-1] if out and out[-1].end == end else None
+            while first is not None:
+                more = LIST_MORE.match(sentence, end)
+                if not more or _is_actor(more.group("name")):
+                    break
+                s, e = more.span("name")
+                end = add(more.group("name"), s, e, s, None, False, "")
+                if out[-1].end != e:
+                    break
+                out[-1].role, out[-1].qualifier = first.role, first.qualifier
+    if len(out) > 1:
+        out.sort(key=BY_START)
+        _link(out, sentence)
     return out
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -235,8 +234,17 @@ def gate(pattern: str, flags: int = FLAGS) -> frozenset[str] | None:
 
 
 _FAMILIES: list["Starts"] = []   # every Starts made: Words finds their start words in one pass
-_INFO: dict[str, tuple] = {}       # word -> _word_info(word), bounded
 INFO_SIZE = 50_000
+
+
+class _WordInfo(dict):
+    """word -> _word_info(word), filled when first asked for (bounded)."""
+
+    def __missing__(self, word: str) -> tuple:
+        return _word_info(word)
+
+
+_INFO: dict[str, tuple] = _WordInfo()
 
 
 def _word_info(word: str) -> tuple[frozenset[str], tuple[int, ...]]:
@@ -262,7 +270,9 @@ def _gates_ready() -> bool:
     return True
 
 
-WORD_SPLIT = re.compile(r"([a-z]+|\d+)")   # words (runs of letters, or of digits), kept by split()
+# words (runs of letters, or of digits), kept by split(); written to begin with one character
+# set, which lets the regex engine skip the gaps between words quickly
+WORD_SPLIT = re.compile(r"([a-z\d](?:(?<=[a-z])[a-z]*|\d*))")
 
 
 class Words:
@@ -271,28 +281,30 @@ class Words:
     opens every gate (ANY_WORDS) and has starts None (patterns are searched as usual)."""
     __slots__ = ("text", "low", "tags", "starts", "keys")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, low: str | None = None):
+        """low: text.lower(), when the caller has it already."""
         self.text = text
         self.keys = None   # sorted(starts), made when first needed
-        self.low = low = text.lower()   # same offsets as the text, as no letter folds oddly
+        self.low = low = text.lower() if low is None else low   # same offsets as the text, as no letter folds oddly
         if not text.isascii() and not ODD_CASE.isdisjoint(text):
             self.tags, self.starts = ANY_WORDS, None
             return
         _gates_ready()
         tags: set[str] = set()
-        starts: dict[int, list[int]] = defaultdict(list)   # Starts.slot + pattern index -> offsets
-        get = _INFO.get
-        parts = WORD_SPLIT.split(low)   # gap, word, gap, word, ..., gap
-        pos = len(parts[0])
-        for i in range(1, len(parts), 2):
-            word = parts[i]
-            keys, where = get(word) or _word_info(word)
+        starts: dict[int, list[int]] = {}   # Starts.slot + pattern index -> offsets
+        info = _INFO.__getitem__
+        parts = iter(WORD_SPLIT.split(low))   # gap, word, gap, word, ..., gap
+        pos = len(next(parts))
+        for word, gap in zip(parts, parts):
+            keys, where = info(word)
             if keys:
                 tags |= keys
-            if where:
-                for k in where:
+            for k in where:
+                if k in starts:
                     starts[k].append(pos)
-            pos += len(word) + len(parts[i + 1])
+                else:
+                    starts[k] = [pos]
+            pos += len(word) + len(gap)
         self.tags, self.starts = tags, starts
 
     def opens(self, gate: frozenset[str] | None) -> bool:
@@ -451,6 +463,7 @@ class Rx:
         self.i = _SHARED.add(pattern)
         # its key in Words.starts: no word it may start with, no match (None: it has no start words)
         self.start = None if _SHARED.heads[self.i] is None else _SHARED.slot + _SHARED.same[self.i]
+        self.twin = _SHARED.twins[self.i]
 
     def _may(self, words: "Words") -> bool:
         if words.starts is None:
@@ -460,10 +473,36 @@ class Rx:
             (self.keys is None or any(map(words.low.__contains__, self.keys)))
 
     def search(self, text: str, words: "Words") -> re.Match | None:
-        return _SHARED.search(self.i, text, words) if self._may(words) else None
+        # _may and Starts.search in one call (finditer likewise)
+        starts, start = words.starts, self.start
+        if starts is None or start is None:
+            return _SHARED.search(self.i, text, words) if self._may(words) else None
+        at = starts.get(start)
+        if at is None or self.gate is not None and words.tags.isdisjoint(self.gate) or \
+                self.keys is not None and not any(map(words.low.__contains__, self.keys)):
+            return None
+        twin, low, match = self.twin, words.low, self.pattern.match
+        for pos in at:
+            if twin is None or twin.match(low, pos):
+                m = match(text, pos)
+                if m:
+                    return m
+        return None
 
     def finditer(self, text: str, words: "Words") -> list[re.Match]:
-        return _SHARED.finditer(self.i, text, words) if self._may(words) else []
+        starts, start = words.starts, self.start
+        if starts is None or start is None:
+            return _SHARED.finditer(self.i, text, words) if self._may(words) else []
+        at = starts.get(start)
+        if at is None or self.gate is not None and words.tags.isdisjoint(self.gate) or \
+                self.keys is not None and not any(map(words.low.__contains__, self.keys)):
+            return []
+        found, end, match, twin, low = [], 0, self.pattern.match, self.twin, words.low
+        for pos in at:
+            if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(text, pos)):
+                found.append(m)
+                end = m.end()
+        return found
 
 
 @dataclass(frozen=True)

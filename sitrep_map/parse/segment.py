@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -146,20 +147,26 @@ def segments(text: str) -> list[Segment]:
     rules, keys = segment_rules(), segment_keys()
     out: list[Segment] = []
     paragraphs = [(m.group(0), m.start()) for m in PARAGRAPH.finditer(text)]
-    heads = {start for start, line in _lines_with(text, keys["list_start"])
-             if any(p.search(line) for p in rules["list_start"])}
-    titles = {start for start, _ in _lines_with(text, keys["title"])}
+    # one lower-cased copy for the key string tests (None when letters fold oddly)
+    low = text.lower() if text.isascii() or ODD_CASE.isdisjoint(text) else None
+    heads = {start for start, line in _lines_with(text, keys["list_start"], low)
+             if any(_list_start(line))}
+    # the paragraphs holding a line with a title key string, or the string "date" (DATE_LINE)
+    starts = [start for _, start in paragraphs]
+    maybe_title = _paragraphs_at(starts, paragraphs,
+                                 [start for start, _ in _lines_with(text, keys["title"], low)])
+    maybe_date = None if low is None else _paragraphs_at(starts, paragraphs, _finds(low, "date"))
     has_list = bool(heads)
-    has_bullets = sum(bool(BULLET.match(par)) for par, _ in paragraphs) >= 2
+    has_bullets = sum(bool(_bullet(par)) for par, _ in paragraphs) >= 2
     in_list = not (has_list or has_bullets)
     for par, start in paragraphs:
-        if not par.strip():
+        if par.isspace():
             continue
         if "|" in par and TABLE_HEAD.match(par):
             out += _table(par, start)
             continue
-        if (any(start <= t < start + len(par) for t in titles)
-                and any(p.search(par) for p in rules["title"]) or DATE_LINE.match(par)):
+        if (start in maybe_title and any(p.search(par) for p in rules["title"])
+                or (maybe_date is None or start in maybe_date) and DATE_LINE.match(par)):
             out.append(Segment(par, start, "title"))
             continue
         next_line = start
@@ -168,7 +175,7 @@ def segments(text: str) -> list[Segment]:
             if lstart in heads:  # "Key incidents:" opens the list, even inside a paragraph
                 in_list = True
                 continue
-            bullet = BULLET.match(line)
+            bullet = _bullet(line)
             kind = "item" if (in_list or bullet) else "context"
             if bullet:
                 lstart, line = lstart + bullet.end(), line[bullet.end():]
@@ -182,12 +189,74 @@ def segments(text: str) -> list[Segment]:
     return out
 
 
-def _lines_with(text: str, keys: tuple[str, ...] | None) -> list[tuple[int, str]]:
+def _bullet(line: str) -> re.Match | None:
+    """BULLET.match; a line opening with a letter is no bullet (BULLET needs a space, a mark or
+    a digit first)."""
+    return None if line[0].isalpha() else BULLET.match(line)
+
+
+def _finds(low: str, key: str) -> list[int]:
+    """Offsets of key in low."""
+    out, i = [], low.find(key)
+    while i >= 0:
+        out.append(i)
+        i = low.find(key, i + 1)
+    return out
+
+
+def _paragraphs_at(starts: list[int], paragraphs: list[tuple[str, int]], offsets) -> set[int]:
+    """Starts of the paragraphs that hold one of the offsets (starts: the paragraphs' starts)."""
+    out = set()
+    for i in offsets:
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and i < starts[k] + len(paragraphs[k][0]):
+            out.add(starts[k])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _list_start_tests() -> tuple[tuple[re.Pattern, bool, str | None], ...]:
+    """list_start patterns with how a single line (no line break) may be tried: whether the
+    pattern opens with ^ (then match at its start is the same as search), and the mark it must
+    end with before trailing spaces ("...:\\s*$": the line, right-stripped, ends with ':')."""
+    from re import _constants as C, _parser as P
+    out = []
+    for pat in segment_rules()["list_start"]:
+        tree = list(P.parse(pat.pattern, pat.flags))
+        anchored = bool(tree) and tree[0] == (C.AT, C.AT_BEGINNING)
+        end = None
+        if len(tree) >= 3 and tree[-1] == (C.AT, C.AT_END) and tree[-3][0] is C.LITERAL \
+                and chr(tree[-3][1]) in _MARKS and tree[-2][0] is C.MAX_REPEAT \
+                and tree[-2][1][:2] == (0, C.MAXREPEAT) and list(tree[-2][1][2]) == SPACES:
+            end = chr(tree[-3][1])
+        out.append((pat, anchored, end))
+    return tuple(out)
+
+
+_MARKS = ":;.,!?-)"   # marks without case variants (a line-end test for them is exact)
+SPACES = [(re._constants.IN, [(re._constants.CATEGORY, re._constants.CATEGORY_SPACE)])]   # \s
+
+
+def _list_start(line: str):
+    """Per list_start pattern, whether it matches this line (lazily)."""
+    stripped = None
+    for pat, anchored, end in _list_start_tests():
+        if end is not None:
+            if stripped is None:
+                stripped = line.rstrip()
+            if not stripped.endswith(end):
+                yield False
+                continue
+        yield bool(pat.match(line) if anchored else pat.search(line))
+
+
+def _lines_with(text: str, keys: tuple[str, ...] | None, low: str | None = None) -> list[tuple[int, str]]:
     """(offset, line) of the lines holding one of the strings, ignoring case (every line when
-    keys is None)."""
+    keys is None). low: text.lower(), if already made."""
     if keys is None or not text.isascii() and not ODD_CASE.isdisjoint(text):
         return [(m.start(), m.group(0)) for m in LINE.finditer(text)]
-    low = text.lower()   # same offsets: no letter folds oddly
+    if low is None:
+        low = text.lower()   # same offsets: no letter folds oddly
     starts = set()
     for k in keys:
         i = low.find(k)
