@@ -23,7 +23,7 @@ PRECISION = {"": 1, "near": 2, "area": 2, "outskirts": 2, "countryside": 2, "roa
 RADIUS_KM = {1: 0.0, 2: 5.0, 3: 50.0}   # drawn uncertainty per geo_precision
 
 
-@dataclass
+@dataclass(slots=True)
 class Located:
     match: Match | None
     road: Match | None = None
@@ -56,7 +56,8 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer, country: str | None 
     pass1 = []
     for i in incidents:
         p = i.place
-        pass1.append((first(p.text, p.hint), first(p.road_to, p.hint)) if p else (None, None))
+        pass1.append((first(p.text, p.hint), first(p.road_to, p.hint) if p.road_to else None)
+                     if p else (None, None))
     # each incident's confident matches with their points, and the same grouped by sentence
     confident = [[(x, (x.best.place.lat, x.best.place.lon)) for x in pair   # _confident(x), inlined
                   if x and x.resolved and x.best and x.best.how in ("exact", "variant")] for pair in pass1]
@@ -116,24 +117,42 @@ def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: 
             resolved = True
             if kind == "point" and prec == 2:
                 notes += _RADIUS_NOTE
-        # one dict in the schema's order (what the former literal + update() gave)
-        rows.append({
-            "event_id_cnty": event_id(report_id, inc.sentence, query, iso3), "event_date": inc.event_date,
-            "time_precision": inc.time_precision,
-            "event_type": inc.event_type, "sub_event_type": inc.sub_event_type,
-            "actor1": inc.actor1 or "", "actor2": inc.actor2 or "",
-            "civilian_targeting": inc.civilian_targeting, "admin1": admin1, "location": location,
-            "latitude": lat, "longitude": lon, "geo_precision": prec, "fatalities": int(inc.fatalities or 0),
-            "notes": notes, "wounded": inc.wounded,
-            "equipment": json.dumps([e.as_dict() for e in inc.equipment]) if inc.equipment else "",
-            "source_sentence": inc.sentence, "report_id": report_id, "place_query": query,
-            "resolved": resolved, "country": place_country, "inter1": inc.inter1 or "",
-            "inter2": inc.inter2 or "", "match_score": m.best.score if m and m.best else None,
-            "place_role": role, "geometry_kind": kind, "geometry": geom,
-        })
+        # a copy of the empty row (its keys in the schema's order), filled in place: cheaper
+        # than a 28-key dict literal, which Python builds one key at a time
+        row = _EMPTY_ROW.copy()
+        row["event_id_cnty"] = event_id(report_id, inc.sentence, query, iso3)
+        row["event_date"] = inc.event_date
+        row["time_precision"] = inc.time_precision
+        row["event_type"] = inc.event_type
+        row["sub_event_type"] = inc.sub_event_type
+        row["actor1"] = inc.actor1 or ""
+        row["actor2"] = inc.actor2 or ""
+        row["civilian_targeting"] = inc.civilian_targeting
+        row["admin1"] = admin1
+        row["location"] = location
+        row["latitude"] = lat
+        row["longitude"] = lon
+        row["geo_precision"] = prec
+        row["fatalities"] = int(inc.fatalities or 0)
+        row["notes"] = notes
+        row["wounded"] = inc.wounded
+        row["equipment"] = json.dumps([e.as_dict() for e in inc.equipment]) if inc.equipment else ""
+        row["source_sentence"] = inc.sentence
+        row["report_id"] = report_id
+        row["place_query"] = query
+        row["resolved"] = resolved
+        row["country"] = place_country
+        row["inter1"] = inc.inter1 or ""
+        row["inter2"] = inc.inter2 or ""
+        row["match_score"] = m.best.score if m and m.best else None
+        row["place_role"] = role
+        row["geometry_kind"] = kind
+        row["geometry"] = geom
+        rows.append(row)
     return rows
 
 
+_EMPTY_ROW = dict.fromkeys([*COLUMNS, "geometry"])   # a row's keys, in the schema's order
 _RADIUS_NOTE = f" [uncertainty radius {RADIUS_KM[2]:g} km]"
 
 

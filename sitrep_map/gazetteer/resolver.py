@@ -257,6 +257,13 @@ class _Pool:
         self.floor_len = FUZZY_FLOOR * lengths
 
 
+def _ordered(found: dict[int, Candidate]) -> list[Candidate]:
+    """Candidates best first (then the most populous)."""
+    if len(found) < 2:
+        return list(found.values())
+    return sorted(found.values(), key=lambda c: (-c.score, -c.place.population))
+
+
 def _swapped(a: str, b: str) -> bool:
     """b is a with two adjacent letters swapped ('kanasfra' / 'kansafra')."""
     if len(a) != len(b) or a == b:
@@ -434,9 +441,12 @@ class Gazetteer:
         if v is not None:
             for i in _ids(v):
                 add(i, VARIANT, "variant")
+        for c in found.values():
+            if c.score >= VARIANT:   # an exact or variant match at home: no fuzzy search
+                return _ordered(found)
         flat_key, flat_lse = key.replace(" ", ""), lse.replace(" ", "")
         may_swap = len(flat_key) >= TRANSPOSED_MIN
-        if (len(lse) >= 5 or may_swap) and not (found and any(c.score >= VARIANT for c in found.values())):
+        if len(lse) >= 5 or may_swap:
             hits = dict(self._remembered(("near", lse, may_swap), self._near_hits, lse, may_swap))
             # nothing that could resolve nearby: scan the pools (a longer name, several slips)
             floor = RESOLVE_AT_HINTED if (admin1 or wide) else RESOLVE_AT
@@ -455,9 +465,7 @@ class Gazetteer:
                 for i, score, swapped in self._remembered(("hit", key, k), self._fuzzy_scores,
                                                           key, k, s, flat_key, flat_lse, may_swap):
                     add(i, score, "fuzzy", swapped)
-        if len(found) < 2:
-            return list(found.values())
-        return sorted(found.values(), key=lambda c: (-c.score, -c.place.population))
+        return _ordered(found)
 
     def _fuzzy_scores(self, key: str, k: str, s: float, flat_key: str, flat_lse: str,
                       may_swap: bool) -> list[tuple[int, float, bool]]:
@@ -545,8 +553,8 @@ class Gazetteer:
         lse = normalize.loose(name)
         # wide only matters without a hint, for names long enough for the pool scan
         wide = bool(near) and not admin1 and len(lse) >= 8
-        cands = list(self._remembered(("cands", name, admin1, country, wide),
-                                      self.candidates, name, admin1, country, wide))
+        cands = self._remembered(("cands", name, admin1, country, wide),
+                                 self.candidates, name, admin1, country, wide)
         if not cands:
             return self._online(Match(name, hint, None, [], False), country)
 
@@ -554,19 +562,22 @@ class Gazetteer:
         dist: dict[int, float] = {}   # id(candidate) -> km to the nearest of near
 
         def rank(c: Candidate) -> tuple:
-            s = c.score
+            p, s = c.place, c.score
             if admin1:
-                s += 6.0 if c.place.admin1 == admin1 else -6.0
+                s += 6.0 if p.admin1 == admin1 else -6.0
             if near:
-                d = dist[id(c)] = _nearest(c.place.lat, c.place.lon, near_cos)
-                s -= min(8.0, 8.0 * d / NEAR_KM) if d > 5 else 0.0
-            s += min(2.0, math.log10(c.place.population + 1) / 3)
-            s += 1.0 if c.place.feature_class == "P" else 0.0
-            s += SOURCE_BONUS.get(c.place.source, 0.0)
-            return (-s, -c.place.population)
+                d = dist[id(c)] = _nearest(p.lat, p.lon, near_cos)
+                if d > 5:   # (adding 0.0 changes no score: the no-op sums are left out)
+                    s -= min(8.0, 8.0 * d / NEAR_KM)
+            s += min(2.0, math.log10(p.population + 1) / 3)
+            if p.feature_class == "P":
+                s += 1.0
+            if p.source in SOURCE_BONUS:
+                s += SOURCE_BONUS[p.source]
+            return (-s, -p.population)
 
-        if len(cands) > 1:   # (one candidate: nothing to rank)
-            cands.sort(key=rank)
+        if len(cands) > 1:   # (one candidate: nothing to rank; the remembered list stays as it is)
+            cands = sorted(cands, key=rank)
         best = cands[0]
         hinted = admin1 is not None and best.place.admin1 == admin1
         if near:   # does the best lie near the report's places?

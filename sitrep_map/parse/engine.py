@@ -92,14 +92,21 @@ class ParseResult:
     country: str = "Syria"                            # the theatre (rules/theatres.csv)
 
 
-def theatre(text: str, title: str) -> tuple[str, str]:
-    """(country, its state forces): named in the title, else named most in the first 1,000 chars."""
+def theatre(text: str, title: str, low: str | None = None) -> tuple[str, str]:
+    """(country, its state forces): named in the title, else named most in the first 1,000 chars.
+    low: text.lower(), if already made (None when letters fold oddly)."""
     rows = theatres()
-    hit = next(((c, sf) for c, sf, pat, _ in rows if pat.search(title)), None)
+    # the title's key string test first (as for the head below)
+    tlow = title.lower() if title.isascii() or ODD_CASE.isdisjoint(title) else None
+    hit = next(((c, sf) for c, sf, pat, keys in rows
+                if (tlow is None or keys is None or any(map(tlow.__contains__, keys))) and pat.search(title)), None)
     if hit:
         return hit
     head = text[:1000]
-    low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
+    if low is not None:
+        low = low[:1000]
+    else:
+        low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
     counts = [(len(pat.findall(head)) if low is None or keys is None or any(map(low.__contains__, keys)) else 0,
                c, sf) for c, sf, pat, keys in rows]
     best = max(counts, key=lambda x: x[0])
@@ -174,6 +181,8 @@ def actors(text: str, words: Words | None = None) -> tuple[tuple[int, int, str, 
     found = [(m.start(), m.end(), r.actor, r.inter) for i in starts.tried(words)
              if (r := rules[i]).gate is None or not tags.isdisjoint(r.gate)
              for m in starts.finditer(i, text, words)]
+    if len(found) < 2:
+        return tuple(found)   # nothing to sort or join
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out: list[tuple[int, int, str, str]] = []
     for f in found:
@@ -197,7 +206,11 @@ def pick_actors(text: str, trigger: re.Match | None, acts: tuple,
     a1 = None
     by = RX_PASSIVE_BY.search(text, words)
     if by:
-        a1 = next((a for a in acts if 0 <= a[0] - by.end() < 30), None)
+        end = by.end()
+        for a in acts:
+            if 0 <= a[0] - end < 30:
+                a1 = a
+                break
     weapon = RX_WEAPON_BY.search(text, words)   # "a landmine left by ISIS": ISIS used it
     if a1 is None and weapon:
         user = next((a for a in acts if 0 <= a[0] - weapon.end() < 30), None)
@@ -206,11 +219,16 @@ def pick_actors(text: str, trigger: re.Match | None, acts: tuple,
             return (others[0] if others else None), user
         a1 = user
     if a1 is None:
-        a1 = next((a for a in acts if a[0] <= t), None)
-    if a1 is None:
-        return None, acts[0]
-    a2 = next((a for a in acts if a is not a1 and a[2] != a1[2]), None)
-    return a1, a2
+        for a in acts:
+            if a[0] <= t:
+                a1 = a
+                break
+        else:
+            return None, acts[0]
+    for a in acts:
+        if a is not a1 and a[2] != a1[2]:
+            return a1, a
+    return a1, None
 
 
 def casualties(text: str, words: Words | None = None) -> tuple[int, int | None, int | None]:
@@ -218,12 +236,27 @@ def casualties(text: str, words: Words | None = None) -> tuple[int, int | None, 
     words = Words(text) if words is None else words
     if not RX_CONTINUES.search(text, words) or RX_NO_CASUALTIES.search(text, words):
         return 0, None, None
-    total = next((m for rx in RX_KILLED_OR_WOUNDED if (m := rx.search(text, words))), None)
-    if total:
-        return 0, None, to_int(total.group("n"))
-    killed = next((n for i, rx in enumerate(RX_KILLED) if (n := _count(rx, text, words, i == 1)) is not None), 0)
-    wounded = next((n for i, rx in enumerate(RX_WOUNDED) if (n := _count(rx, text, words, i == 1)) is not None), None)
+    for rx in RX_KILLED_OR_WOUNDED:
+        total = rx.search(text, words)
+        if total:
+            return 0, None, to_int(total.group("n"))
+    killed, wounded = 0, None
+    for rx, chain in KILLED_CHAIN:   # the first pattern that finds any
+        n = _count(rx, text, words, chain)
+        if n is not None:
+            killed = n
+            break
+    for rx, chain in WOUNDED_CHAIN:
+        n = _count(rx, text, words, chain)
+        if n is not None:
+            wounded = n
+            break
     return killed, wounded, None
+
+
+# the patterns with their _count chain flag (verb first: the second of each list)
+KILLED_CHAIN = [(rx, i == 1) for i, rx in enumerate(RX_KILLED)]
+WOUNDED_CHAIN = [(rx, i == 1) for i, rx in enumerate(RX_WOUNDED)]
 
 
 def _count(rx: Rx, text: str, words: Words, chain: bool = False) -> int | None:
@@ -245,8 +278,11 @@ def _count(rx: Rx, text: str, words: Words, chain: bool = False) -> int | None:
 def equipment(text: str, words: Words | None = None) -> list[Equipment]:
     """Items destroyed, damaged, captured or shot down: "destroying two BMPs", "a tank was destroyed"."""
     words = Words(text) if words is None else words
+    verbs = RX_EQUIP_VERB.finditer(text, words)
+    if not verbs:
+        return []   # the usual case
     out: dict[tuple, Equipment] = {}
-    for v in RX_EQUIP_VERB.finditer(text, words):
+    for v in verbs:
         verb = v.group("verb").lower()
         state = next((val for k, val in EQUIP_STATE.items() if verb.startswith(k) or k in verb), None)
         if state is None:
@@ -268,6 +304,8 @@ def equipment(text: str, words: Words | None = None) -> list[Equipment]:
 
 def event_date(text: str, report: dt.date, words: Words | None = None) -> tuple[dt.date, int]:
     words = Words(text) if words is None else words
+    if DATE_GATE is not None and words.tags.isdisjoint(DATE_GATE):
+        return report, 1   # no pattern's gate opens (the usual case)
     if RX_DAY_BEFORE.search(words.low, words):
         return report - dt.timedelta(days=1), 1
     m = RX_DATE_ON.search(text, words)
@@ -283,6 +321,11 @@ def event_date(text: str, report: dt.date, words: Words | None = None) -> tuple[
     if RX_LAST_WEEK.search(words.low, words):
         return report - dt.timedelta(days=4), 2
     return report, 1
+
+
+# the gates of event_date's patterns together: a sentence opening none gives the report date
+DATE_GATE = None if None in (RX_DAY_BEFORE.gate, RX_DATE_ON.gate, RX_WEEKDAY.gate, RX_LAST_WEEK.gate) \
+    else RX_DAY_BEFORE.gate | RX_DATE_ON.gate | RX_WEEKDAY.gate | RX_LAST_WEEK.gate
 
 
 WORD_RE = re.compile(r"[A-Za-z]{6,}")
@@ -316,21 +359,27 @@ def _may_fix(word: str) -> bool:
 
 
 @lru_cache(maxsize=50_000)
-def _needs_fix(word: bytes) -> bool:
-    """A word (of letters) of an ASCII text that repair() may change: 6+ letters, _may_fix."""
-    return len(word) >= 6 and _may_fix(word.decode())
+def _needs_fix(word: str) -> bool:
+    """A word of an ASCII text (Words.split) that repair() may change: 6+ letters, _may_fix;
+    letters and digits ("abcdef1"): one of its runs of letters does."""
+    if len(word) < 6:
+        return False
+    if word.isalpha():
+        return _may_fix(word)
+    return any(map(_may_fix, WORD_RE.findall(word)))
 
 
-_FINE: set[bytes] = set()   # the words of ASCII texts that needed no fix (bounded)
+_FINE: set[str] = set()   # the words of ASCII texts that needed no fix (bounded)
 FINE_SIZE = 50_000
 
 
-def _fine(text: str) -> bool:
+def _fine(text: str, words: list[str] | None = None) -> bool:
     """No word of the text needs a fix; an ASCII text whose words all came in such texts
-    before is not looked at again."""
+    before is not looked at again. words: Words.split(text), when the caller has it."""
     if not text.isascii():
         return not any(map(_may_fix, WORD_RE.findall(text)))
-    words = text.encode().translate(ONLY_LETTERS).split()
+    if words is None:
+        words = Words.split(text)
     if _FINE.issuperset(words):
         return True
     if any(map(_needs_fix, words)):
@@ -341,9 +390,10 @@ def _fine(text: str) -> bool:
     return True
 
 
-def repair(text: str) -> str:
-    """Fix one-letter typos in the words the rules look for ("Goverment", "positons")."""
-    if _fine(text):
+def repair(text: str, words: list[str] | None = None) -> str:
+    """Fix one-letter typos in the words the rules look for ("Goverment", "positons").
+    words: Words.split(text) of an ASCII text, when the caller has it."""
+    if _fine(text, words):
         return text
 
     def fix(m: re.Match) -> str:
@@ -430,18 +480,20 @@ def parse_report(text: str, report_date: dt.date | None = None, name: str = "rep
     text = clean(text)
     if not looks_english(text):
         raise ReportError(f"{name}: does not look like English; sitrep-map reads reports in English")
-    found, date_src = find_date(text)
+    # one lower-cased copy for the key string tests (None when letters fold oddly)
+    low = text.lower() if text.isascii() or ODD_CASE.isdisjoint(text) else None
+    found, date_src = find_date(text, low)
     date = report_date or found
     if date is None:
         raise ReportError(f"{name}: no report date found (no 'date YYYY-MM-DD' line and no title "
                           f"like '... on July 8, 2020'); pass --date YYYY-MM-DD")
     result = ParseResult(find_title(text), date, "given" if report_date else date_src, [])
-    for seg in segments(text):
+    for seg in segments(text, low):
         if seg.kind == "title":
             continue
         _parse_segment(seg, date, result)
     _merge_placeless(result)
-    result.country, state_forces = theatre(text, result.title)
+    result.country, state_forces = theatre(text, result.title, low)
     localise(result.incidents, result.country, state_forces)
     return result
 
@@ -451,12 +503,16 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
     sentences without a place of their own continue it (casualties, equipment)."""
     current: list[ParsedIncident] = []
     for sent in sentences(seg):
-        s = repair(sent.text.strip())
+        text = sent.text.strip()
+        split = Words.split(text) if text.isascii() else None   # repair and Words read the same words
+        s = repair(text, split)
+        if s is not text:
+            split = None
         low = s.lower()
         if seg.kind == "context" and not current and not _named(low, seg.kind) \
                 and (s.isascii() or ODD_CASE.isdisjoint(s)):
             continue  # context: none of its few triggers' key strings is here, so none can fire
-        words = Words(s, low)
+        words = Words(s, low, split)
         fired = triggers(s, seg.kind, words)
         if not fired and not (current and (_named(low, seg.kind) or RX_CONTINUES.search(s, words))):
             continue  # no trigger fires, and it does not go on about the incident before
@@ -509,18 +565,22 @@ def _copy(inc: ParsedIncident, **changes) -> ParsedIncident:
 
 def _place(m: places_mod.Mention) -> PlaceMention:
     hint = m.hints[0] if m.hints else None
-    return PlaceMention(m.text, role=m.role, qualifier=m.qualifier, road_to=m.road_to,
-                        hint=hint, start=m.start, anchors=list(m.anchors))
+    # text, role, qualifier, road_to, hint, start, anchors (positional: cheaper than keywords)
+    return PlaceMention(m.text, m.role, m.qualifier, m.road_to, hint, m.start, list(m.anchors))
 
 
 def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts, words: Words) -> list[ParsedIncident]:
     locs = [m for m in mentions if m.role == "location"] or \
         [m for m in mentions if m.role == "region"][:1] or \
         [m for m in mentions if m.role in ("origin", "anchor")][:1]
-    locs = list({m.text: m for m in reversed(locs)}.values())[::-1]  # a place named twice is one event
     base = _incident(rule, trig, s, sent, date, None, acts, words)
-    if not locs:
+    if len(locs) < 2:   # one place (the usual case) or none: nothing to copy or split
+        if locs:
+            base.place = _place(locs[0])
+            if locs[0].role == "region":
+                base.place.qualifier = "region"
         return [base]
+    locs = list({m.text: m for m in reversed(locs)}.values())[::-1]  # a place named twice is one event
     out = [base] + [_copy(base, equipment=list(base.equipment)) for _ in locs[1:]]
     for inc, m in zip(out, locs):
         inc.place = _place(m)
@@ -570,11 +630,9 @@ def _incident(rule, trig, s: str, sent: Segment, date: dt.date, place: PlaceMent
         if actor2 is None or actor2 == actor1:
             actor2, inter2 = "Civilians (Syria)", "Civilians"
     notes = f"{total} killed or wounded (not split by the report)" if total else ""
-    inc = ParsedIncident(
-        event_date=d.isoformat(), time_precision=tp, event_type=etype, sub_event_type=sub,
-        actor1=actor1, actor2=actor2, inter1=inter1, inter2=inter2, civilian_targeting=civ,
-        fatalities=killed, wounded=wounded, equipment=equipment(s, words), sentence=s, place=place,
-        sentence_start=sent.start, rule=rule.rule, notes=notes)
+    # the fields in ParsedIncident's order: positional arguments cost a third of keywords
+    inc = ParsedIncident(d.isoformat(), tp, etype, sub, actor1, actor2, inter1, inter2, civ,
+                         killed, wounded, equipment(s, words), s, place, sent.start, rule.rule, notes)
     roles(inc, acts)
     return inc
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from operator import attrgetter, methodcaller
+from operator import attrgetter, itemgetter
 import re
 from dataclasses import dataclass, field
 from os.path import commonprefix
@@ -90,9 +90,14 @@ def _opt(regex: str) -> str:
 
 
 _L = r"A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF"
-WORD = rf"(?:[{_L}'ʿ][\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]*(?:-[\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]+)*)"
+_CHAR = r"[\w'ʿʾ\u00C0-\u024F\u1E00-\u1EFF]"   # a character of a name's word after the first
+WORD = rf"(?:[{_L}'ʿ]{_CHAR}*(?:-{_CHAR}+)*)"
 PART = r"(?:al|el|ad|ar|as|ash|az|at|an|ez|es|ed|ibn|bin|bani|abu|um|umm|wa|de)"
 NAME = rf"{_opt(_led(PART) + '-')}{WORD}(?:[ ]{_opt(_led(PART) + '[- ]')}{WORD})*"
+# NAME where nothing follows it in the pattern: there its repeats never need to give back, so
+# they are possessive (*+), which the regex engine runs faster (same matches)
+_LAST_WORD = rf"(?:[{_L}'ʿ]{_CHAR}*+(?:-{_CHAR}++)*+)"
+LAST_NAME = rf"{_opt(_led(PART) + '-')}{_LAST_WORD}(?:[ ]{_opt(_led(PART) + '[- ]')}{_LAST_WORD})*+"
 FACILITY = (r"air ?base|airbase|airport|military airport|air field|airfield|oil ?field|gas ?field|"
             r"crossing|border crossing|dam|camp|bridge|hill|highway|road|checkpoint|base|prison|"
             r"power station|power plant|refinery|station")
@@ -122,10 +127,10 @@ _IN_DIR = rf"(?i:(?P<dir>{_either_case(_DIR)})\s+)"                 # "northern"
 _NOUN_OF = (_opt(rf"(?i:(?P<dir2>{_either_case(_DIR)})\s+)") + rf"(?i:(?P<noun>{_either_case(_NOUN)}))\s+"
             + _opt(r"(?i:of\s+)") + _opt(_THE_ONLY))         # "the outskirts of"
 MENTION = re.compile(rf"\b(?i:(?P<cue>{_either_case(_CUE)}))\s+{_opt(_IN_NEAR)}{_opt(_THE)}{_opt(_IN_DIR)}"
-                     rf"{_opt(_NOUN_OF)}(?P<name>{NAME})")
+                     rf"{_opt(_NOUN_OF)}(?P<name>{LAST_NAME})")
 NOUN_OF = re.compile(rf"\b{_opt(_IN_DIR)}(?i:(?P<noun>{_either_case(_NOUN)}))\s+(?i:of\s+){_opt(_THE_ONLY)}"
-                     rf"(?P<name>{NAME})")
-APPOSITION = re.compile(rf"\b(?i:capital|city|town|village|area)\s*,\s*(?P<name>{NAME})")
+                     rf"(?P<name>{LAST_NAME})")
+APPOSITION = re.compile(rf"\b(?i:capital|city|town|village|area)\s*,\s*(?P<name>{LAST_NAME})")
 _TOWN_OF = r"the\s+(?:town|village|city)\s+of\s+"
 _AND = r"and\s+"
 LIST_MORE = re.compile(rf"(?:\s*,\s*{_opt(_AND)}|\s+and\s+|\s*&\s*){_opt(_TOWN_OF)}(?P<name>{NAME})"
@@ -133,7 +138,7 @@ LIST_MORE = re.compile(rf"(?:\s*,\s*{_opt(_AND)}|\s+and\s+|\s*&\s*){_opt(_TOWN_O
 _AFTER_WORD = _either_case(f"{_REGION}|area|outskirts|{FACILITY}|city|town|village")   # "X countryside"
 _POSSESSIVE = _opt(r"'s\s+")
 AFTER = re.compile(rf"\s*{_POSSESSIVE}(?P<word>{_AFTER_WORD})\b", FLAGS)
-DIR_OF = re.compile(rf"\b(?i:(?P<dir>north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?)(?P<name>{NAME})")
+DIR_OF = re.compile(rf"\b(?i:(?P<dir>north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+(?:city|town|village)\s+of\s+)?)(?P<name>{LAST_NAME})")
 ROADS = [
     re.compile(rf"\b(?i:roads?|highway)\s+(?i:between|linking|connecting)\s+(?i:the\s+(?:city|town|village)\s+of\s+)?(?P<a>{NAME})\s+(?i:and|with|to)\s+(?i:the\s+(?:city|town|village)\s+of\s+)?(?P<b>{NAME})"),
     re.compile(rf"\b(?i:on|along|near)\s+(?i:the)\s+(?P<a>{WORD}(?: {WORD})?)\s*[-\u2013]\s*(?P<b>{WORD}(?: {WORD})?)\s+(?i:road|highway)"),
@@ -159,10 +164,81 @@ def _width(words: str) -> int | None:
 ORIGIN_WIDTH, DESTINATION_WIDTH = _width(_ORIGIN), _width(_DESTINATION)
 
 
-def _ends_in(rx: re.Pattern, width: int | None, sentence: str, end: int) -> bool:
+def _backwards_of(items) -> str | None:
+    """Regex source matching the reverse of what the parsed regex items match; None when they
+    hold something that has no simple reverse (anchors other than \\b, lookarounds, back
+    references, atomic groups, possessive repeats)."""
+    from re import _constants as C
+    cats = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
+            C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
+    out = []
+    for op, av in items:
+        if op is C.LITERAL:
+            part = re.escape(chr(av))
+        elif op is C.NOT_LITERAL:
+            part = "[^" + re.escape(chr(av)) + "]"
+        elif op is C.ANY:
+            part = "."
+        elif op is C.IN:
+            part = ""
+            for o, a in av:
+                if o is C.NEGATE:
+                    part += "^"
+                elif o is C.LITERAL:
+                    part += re.escape(chr(a))
+                elif o is C.RANGE:
+                    part += re.escape(chr(a[0])) + "-" + re.escape(chr(a[1]))
+                elif o is C.CATEGORY and a in cats:
+                    part += cats[a]
+                else:
+                    return None
+            part = f"[{part}]"
+        elif op is C.AT and av in (C.AT_BOUNDARY, C.AT_NON_BOUNDARY):
+            part = r"\b" if av is C.AT_BOUNDARY else r"\B"
+        elif op is C.BRANCH:
+            alts = [_backwards_of(b) for b in av[1]]
+            if None in alts:
+                return None
+            part = "(?:" + "|".join(alts) + ")"
+        elif op is C.SUBPATTERN:
+            inner = _backwards_of(av[3])
+            on, off = av[1], av[2]   # flags switched on and off in the group: only IGNORECASE here
+            if inner is None or (on | off) & ~re.IGNORECASE:
+                return None
+            part = f"(?{'i' if on else ''}{'-i' if off else ''}:{inner})"
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, hi, body = av
+            inner = _backwards_of(body)
+            if inner is None:
+                return None
+            most = "" if hi is C.MAXREPEAT else str(hi)
+            part = f"(?:{inner}){{{lo},{most}}}" + ("?" if op is C.MIN_REPEAT else "")
+        else:
+            return None
+        out.append(part)
+    return "".join(reversed(out))
+
+
+def _backwards(words: str) -> re.Pattern | None:
+    """For ORIGIN and DESTINATION (words, then only white space to the end): a regex that matches
+    at the start of the reversed text exactly when they match the text, so one match replaces a
+    search; None when the words have no simple reverse."""
+    from re import _parser
+    parsed = _parser.parse(words, FLAGS)
+    back = _backwards_of(parsed)
+    return None if back is None else re.compile(rf"\s*(?:{back})", parsed.state.flags)
+
+
+ORIGIN_BACK, DESTINATION_BACK = _backwards(_ORIGIN), _backwards(_DESTINATION)
+
+
+def _ends_in(rx: re.Pattern, back: re.Pattern | None, width: int | None, sentence: str, end: int) -> bool:
     """Does rx (ORIGIN or DESTINATION: words, then only white space to the end) match in
-    sentence[:end]? Its words end at or after the last other character, so a match starts at
-    most ``width`` characters before that: only those are searched."""
+    sentence[:end]? back (_backwards) tells it with one match on the reversed text. Else: its
+    words end at or after the last other character, so a match starts at most ``width``
+    characters before that: only those are searched."""
+    if back is not None:
+        return back.match(sentence[:end][::-1]) is not None
     start = 0
     if width is not None:
         last = end
@@ -242,8 +318,16 @@ NEEDS = [((gate(ROADS[0].pattern, ROADS[0].flags),), ""),
          ((), ""),                                  # MENTION: its cue words are its start words
          ((), ",")]                                 # APPOSITION: "the town, X"
 assert len(NEEDS) == len(STARTS.patterns)
+assert None not in STARTS.heads   # every pattern has start words (find tries it only at those)
+# Per STARTS pattern, what find() needs to try it: the pattern, its twin (rules.lower_twin), its
+# key in Words.starts, and NEEDS (gates that are None open always, so they are left out)
+TRIES = tuple((p, STARTS.twins[i], STARTS.slot + STARTS.same[i], tuple(g for g in NEEDS[i][0] if g is not None),
+               NEEDS[i][1]) for i, p in enumerate(STARTS.patterns))
 ROAD_COUNT = len(ROADS)
 I_DIR_OF = STARTS.patterns.index(DIR_OF)
+I_NOUN_OF = STARTS.patterns.index(NOUN_OF)
+I_MENTION = STARTS.patterns.index(MENTION)
+NEAR_CUES = ("near", "around", "outside")   # the cue itself is the qualifier
 REGION_NOUNS = ("countryside", "governorate", "province", "region")   # "the X countryside" is a region
 
 
@@ -253,7 +337,7 @@ def _word_kind(word: str) -> tuple[bool, bool]:
     return bool(REGION.fullmatch(word)), bool(FACILITY_RX.fullmatch(word))
 
 
-NAME_START = methodcaller("start", "name")
+FIRST = itemgetter(0)
 BY_START = attrgetter("start")
 
 
@@ -265,17 +349,32 @@ def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
     return True
 
 
+def _matches(i: int, sentence: str, words: Words) -> list[re.Match]:
+    """STARTS.finditer(i, ...) for a pattern that may match: tried at its start words only."""
+    pattern, twin, key, _, _ = TRIES[i]
+    if words.starts is None:
+        return list(pattern.finditer(sentence))
+    found, end, match, low = [], 0, pattern.match, words.low
+    for pos in words.starts[key]:
+        if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(sentence, pos)):
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def find(sentence: str, words: Words | None = None) -> list[Mention]:
     words = Words(sentence) if words is None else words
     roads: list[re.Match] = []
     dir_of: list[re.Match] = []
-    named: list[re.Match] = []   # NOUN_OF, MENTION, APPOSITION: matches with a name group
-    opens = words.opens
-    for i in STARTS.tried(words):
-        gates, char = NEEDS[i]
-        if char and char not in sentence or gates and not all(map(opens, gates)):
+    # NOUN_OF, MENTION, APPOSITION: (name start, name end, name, where the cue ends, near, region, noun, cue)
+    named: list[tuple] = []
+    sources = 0   # how many patterns gave named
+    starts, tags = words.starts, words.tags
+    for i, (_, _, key, gates, char) in enumerate(TRIES):
+        if starts is not None and key not in starts or char and char not in sentence \
+                or gates and any(map(tags.isdisjoint, gates)):
             continue   # cannot match
-        found = STARTS.finditer(i, sentence, words)
+        found = _matches(i, sentence, words)
         if not found:
             continue
         if i < ROAD_COUNT:
@@ -283,7 +382,20 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
         elif i == I_DIR_OF:
             dir_of = found
         else:
-            named += found
+            sources += 1
+            for m in found:
+                if i == I_MENTION:
+                    cue, near, d, d2, noun, name = m.group("cue", "near", "dir", "dir2", "noun", "name")
+                    before = m.end("cue")
+                elif i == I_NOUN_OF:
+                    cue = near = d2 = None
+                    d, noun, name = m.group("dir", "noun", "name")
+                    before = m.start()
+                else:
+                    cue = near = d = d2 = noun = None
+                    name, before = m.group("name"), m.start()
+                s, e = m.span("name")
+                named.append((s, e, name, before, near, bool(d or d2), noun.lower() if noun else "", cue))
     if not (roads or dir_of or named):
         return []
     taken: list[tuple[int, int]] = []
@@ -291,76 +403,76 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
 
     for m in roads:
         if _free(taken, m.start(), m.end()):
-            out.append(Mention(_trim(m.group("a")), m.start("a"), m.end("b"), road_to=_trim(m.group("b")),
-                               qualifier="road"))
+            # (Mentions are made with every field given in order: faster than with keywords)
+            out.append(Mention(_trim(m.group("a")), m.start("a"), m.end("b"), "location", "road",
+                               _trim(m.group("b")), [], [], 0))
             taken.append(m.span())
 
     for m in dir_of:
         s, e = m.span("name")
         if _free(taken, s, e):
-            out.append(Mention(_trim(m.group("name")), s, e, role="anchor"))
+            out.append(Mention(_trim(m.group("name")), s, e, "anchor", "", None, [], [], 0))
             taken.append((m.start(), e))
 
     if named:
-        origin, destination = opens(G_ORIGIN), opens(G_DESTINATION)
-
-        def add(name: str, start: int, end: int, before: int, near: str | None, region: bool, noun: str) -> int:
-            """The place named at [start, end), unless it names none or overlaps one taken; its
-            cue ends at before (where ORIGIN and DESTINATION end). Returns end."""
-            name = _place_name(name)
-            if not name or not _free(taken, start, end):
-                return end
-            # AFTER may match only at a space, a quote or a letter (not at ",", "." or the end)
-            nxt = sentence[end:end + 1]
-            after = AFTER.match(sentence, end) if nxt and (nxt.isspace() or nxt.isalpha() or nxt == "'") else None
-            word = after.group("word").lower() if after else ""
-            is_region, facility = _word_kind(word) if word else (False, False)
-            role = "region" if region or is_region or noun in REGION_NOUNS else "location"
-            if origin and _ends_in(ORIGIN, ORIGIN_WIDTH, sentence, before):
-                role = "origin"
-            elif destination and _ends_in(DESTINATION, DESTINATION_WIDTH, sentence, before):
-                role = "destination"   # "forcing the troops to retreat towards X"
-            if near or noun in ("outskirts", "vicinity"):
-                qualifier = "near" if near or noun == "vicinity" else "outskirts"
-            elif word in ("area", "outskirts"):
-                qualifier = word
-            else:
-                qualifier = ""
-            mention = Mention(name, start, end, role, qualifier, None, through=end)
-            if facility:
-                mention.text, mention.through = f"{name} {word}", after.end()
-                _split_road(mention)
-            out.append(mention)
-            taken.append((start, end))
-            return end
-
-        if len(named) > 1:
-            named.sort(key=NAME_START)
-        for m in named:
-            groups = m.groupdict()
-            cue = groups.get("cue")
-            noun = groups.get("noun")
-            s, e = m.span("name")
-            end = add(groups["name"], s, e, m.end("cue") if cue else m.start(), groups.get("near"),
-                      bool(groups.get("dir") or groups.get("dir2")), noun.lower() if noun else "")
-            if cue and cue.lower() in ("near", "around", "outside") and out and out[-1].end == end \
-                    and not out[-1].qualifier:
-                out[-1].qualifier = "near"  # "near X": the cue itself is the qualifier
-            # "A, B and C": the list continues with the same cue
-            first = out[-1] if out and out[-1].end == end else None
-            while first is not None:
-                more = LIST_MORE.match(sentence, end)
+        origin = G_ORIGIN is None or not tags.isdisjoint(G_ORIGIN)
+        destination = G_DESTINATION is None or not tags.isdisjoint(G_DESTINATION)
+        if sources > 1:
+            named.sort(key=FIRST)
+        for s, e, raw, before, near, region, noun, cue in named:
+            first = None   # the first place of a list "A, B and C"
+            while True:
+                name = _place_name(raw)
+                if name and (not taken or _free(taken, s, e)):
+                    out.append(_mention(sentence, name, s, e, before, near, region, noun, origin, destination))
+                    taken.append((s, e))
+                if first is None:
+                    if cue and out and out[-1].end == e and not out[-1].qualifier and cue.lower() in NEAR_CUES:
+                        out[-1].qualifier = "near"  # "near X": the cue itself is the qualifier
+                    if not out or out[-1].end != e:
+                        break
+                    first = out[-1]
+                else:
+                    if out[-1].end != e:
+                        break
+                    out[-1].role, out[-1].qualifier = first.role, first.qualifier
+                # "A, B and C": the list continues with the same cue
+                more = LIST_MORE.match(sentence, e)
                 if not more or _is_actor(more.group("name")):
                     break
-                s, e = more.span("name")
-                end = add(more.group("name"), s, e, s, None, False, "")
-                if out[-1].end != e:
-                    break
-                out[-1].role, out[-1].qualifier = first.role, first.qualifier
+                (s, e), raw = more.span("name"), more.group("name")
+                before, near, region, noun = s, None, False, ""
     if len(out) > 1:
         out.sort(key=BY_START)
         _link(out, sentence)
     return out
+
+
+def _mention(sentence: str, name: str, start: int, end: int, before: int, near: str | None, region: bool,
+             noun: str, origin: bool, destination: bool) -> Mention:
+    """The place named at [start, end); its cue ends at before (where ORIGIN and DESTINATION end,
+    which may match only when origin, destination)."""
+    # AFTER may match only at a space, a quote or a letter (not at ",", "." or the end)
+    nxt = sentence[end:end + 1]
+    after = AFTER.match(sentence, end) if nxt and (nxt.isspace() or nxt.isalpha() or nxt == "'") else None
+    word = after.group("word").lower() if after else ""
+    is_region, facility = _word_kind(word) if word else (False, False)
+    role = "region" if region or is_region or noun in REGION_NOUNS else "location"
+    if origin and _ends_in(ORIGIN, ORIGIN_BACK, ORIGIN_WIDTH, sentence, before):
+        role = "origin"
+    elif destination and _ends_in(DESTINATION, DESTINATION_BACK, DESTINATION_WIDTH, sentence, before):
+        role = "destination"   # "forcing the troops to retreat towards X"
+    if near or noun in ("outskirts", "vicinity"):
+        qualifier = "near" if near or noun == "vicinity" else "outskirts"
+    elif word in ("area", "outskirts"):
+        qualifier = word
+    else:
+        qualifier = ""
+    mention = Mention(name, start, end, role, qualifier, None, [], [], end)
+    if facility:
+        mention.text, mention.through = f"{name} {word}", after.end()
+        _split_road(mention)
+    return mention
 
 
 def _split_road(m: Mention) -> None:
@@ -395,17 +507,30 @@ def _link(mentions: list[Mention], sentence: str) -> None:
                 prev.role = "context"
             else:
                 m.role = "region"
-    named_roads = [m for m in mentions if m.role == "location" and not m.road_to
-                   and m.text.endswith(ROAD_ENDS) and ROAD_END.search(m.text)]
-    if named_roads and len([m for m in mentions if m.role == "location"]) > len(named_roads):
+    named_roads = []
+    located = 0
+    road = False
+    for m in mentions:
+        if m.role == "location":
+            located += 1
+            if not m.road_to and m.text.endswith(ROAD_ENDS) and ROAD_END.search(m.text):
+                named_roads.append(m)
+        road = road or bool(m.road_to)
+    if named_roads and located > len(named_roads):
         for m in named_roads:   # "on the M4 highway near Ariha": Ariha is where it was
             m.role = "context"
-    if any(m.road_to for m in mentions):  # "on the A-B road near C": C only locates the road
+    if road:  # "on the A-B road near C": C only locates the road
         for m in mentions:
             if m.role == "location" and not m.road_to and m.qualifier == "near":
                 m.role = "anchor"
-    regions = [m for m in mentions if m.role == "region"]
-    anchors = [m.text for m in mentions if m.role == "anchor"]
+    regions, anchors = [], []
+    for m in mentions:
+        if m.role == "region":
+            regions.append(m)
+        elif m.role == "anchor":
+            anchors.append(m.text)
+    if not (regions or anchors):
+        return
     for m in mentions:
         if m.role == "location" or m.role == "origin":
             if regions:

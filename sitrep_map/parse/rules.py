@@ -240,22 +240,30 @@ INFO_SIZE = 50_000
 class _WordInfo(dict):
     """word -> _word_info(word), filled when first asked for (bounded)."""
 
-    def __missing__(self, word: str) -> tuple:
+    def __missing__(self, word: str) -> tuple | None:
         return _word_info(word)
 
 
-_INFO: dict[str, tuple] = _WordInfo()
+_INFO: dict[str, tuple | None] = _WordInfo()
 
 
-def _word_info(word: str) -> tuple[frozenset[str], tuple[int, ...]]:
-    """The gate keys a word begins with, and the patterns that may start at it (as
-    Starts.slot + pattern index)."""
-    if word[0] in _LETTERS:
+def _word_info(word: str) -> tuple[frozenset[str], tuple[int, ...], int] | None:
+    """The gate keys a word begins with, the patterns that may start at it (as Starts.slot +
+    pattern index), and how far on the next word may start (its length + 1, for Words.split).
+    "" (between two gap characters in Words.split) has none; None for a run mixing letters and
+    digits (Words.split's "25th" is two words)."""
+    if not word:
+        heads = set()
+    elif word[0] in _LETTERS and word.isalpha():
         heads = {word[:k] for k in range(1, min(len(word), GATE_LEN) + 1)} | {word + " "}
-    else:
+    elif word.isdigit():
         heads = {DIGIT}
-    info = (frozenset(heads & _KEYS),
-            tuple(family.slot + i for family in _FAMILIES for i in family.which(heads)))
+    else:
+        heads = None
+    info = heads if heads is None else (
+        frozenset(heads & _KEYS),
+        tuple(family.slot + i for family in _FAMILIES for i in family.which(heads)),
+        len(word) + 1)
     if len(_INFO) >= INFO_SIZE:
         _INFO.clear()
     _INFO[word] = info
@@ -273,6 +281,20 @@ def _gates_ready() -> bool:
 # words (runs of letters, or of digits), kept by split(); written to begin with one character
 # set, which lets the regex engine skip the gaps between words quickly
 WORD_SPLIT = re.compile(r"([a-z\d](?:(?<=[a-z])[a-z]*|\d*))")
+# An ASCII text is split faster (Words.split): A-Z become a-z, each byte but a-z and 0-9 a space,
+# and the text is split at each space ("" between two such bytes), so a word's offset is the
+# sum of what precedes it.
+WORD_BYTES = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32
+                   for c in range(256))
+WORD_RUN = re.compile(r"[a-z0-9]+")   # a word of Words.split
+
+
+def _read(word: str, pos: int, tags: set[str], starts: dict[int, list[int]]) -> None:
+    """Words.__init__ for one word at pos (a word of a run of letters and digits)."""
+    keys, where, _ = _INFO[word]
+    tags.update(keys)
+    for k in where:
+        starts.setdefault(k, []).append(pos)
 
 
 class Words:
@@ -281,22 +303,51 @@ class Words:
     opens every gate (ANY_WORDS) and has starts None (patterns are searched as usual)."""
     __slots__ = ("text", "low", "tags", "starts", "keys")
 
-    def __init__(self, text: str, low: str | None = None):
-        """low: text.lower(), when the caller has it already."""
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """An ASCII text's words, lower-cased, as Words reads them ("" between two gap
+        characters; a run of letters and digits is one)."""
+        return text.encode().translate(WORD_BYTES).decode().split(" ")
+
+    def __init__(self, text: str, low: str | None = None, split: list[str] | None = None):
+        """low: text.lower(), split: Words.split(text) (ASCII text), when the caller has them."""
         self.text = text
         self.keys = None   # sorted(starts), made when first needed
         self.low = low = text.lower() if low is None else low   # same offsets as the text, as no letter folds oddly
-        if not text.isascii() and not ODD_CASE.isdisjoint(text):
+        ascii = text.isascii()
+        if not ascii and not ODD_CASE.isdisjoint(text):
             self.tags, self.starts = ANY_WORDS, None
             return
         _gates_ready()
         tags: set[str] = set()
         starts: dict[int, list[int]] = {}   # Starts.slot + pattern index -> offsets
+        if ascii:
+            pos = 0
+            infos = map(_INFO.__getitem__, Words.split(text) if split is None else split)
+            while True:
+                try:
+                    for keys, where, step in infos:   # TypeError (None) at a run of letters and digits
+                        if keys:
+                            tags |= keys
+                        for k in where:
+                            if k in starts:
+                                starts[k].append(pos)
+                            else:
+                                starts[k] = [pos]
+                        pos += step
+                    break
+                except TypeError:   # "m4": its words one by one, then on with the next
+                    for word in WORD_SPLIT.findall(WORD_RUN.match(low, pos).group()):
+                        _read(word, pos, tags, starts)
+                        pos += len(word)
+                    pos += 1
+            self.tags, self.starts = tags, starts
+            return
         info = _INFO.__getitem__
         parts = iter(WORD_SPLIT.split(low))   # gap, word, gap, word, ..., gap
         pos = len(next(parts))
         for word, gap in zip(parts, parts):
-            keys, where = info(word)
+            keys, where, _ = info(word)
             if keys:
                 tags |= keys
             for k in where:

@@ -108,16 +108,26 @@ def _line_starts(low: str, word: str) -> list[int]:
     return out
 
 
-def find_date(text: str) -> tuple[dt.date | None, str]:
-    """The report's date from a date line or a title ('... on July 8, 2020'), and what matched."""
+def find_date(text: str, low: str | None = None) -> tuple[dt.date | None, str]:
+    """The report's date from a date line or a title ('... on July 8, 2020'), and what matched.
+    low: text.lower(), if already made (None when letters fold oddly)."""
     head = text[:4000]
-    low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
+    if low is not None:
+        low = low[:4000]
+    else:
+        low = head.lower() if head.isascii() or ODD_CASE.isdisjoint(head) else None
+    held: dict = {}   # key strings -> whether the head holds one; a word -> its lines (shared by patterns)
     for pat, (keys, line_word) in zip(segment_rules()["date"], _date_keys()):
-        if keys and low is not None and not any(map(low.__contains__, keys)):
-            continue   # none of its key strings: it cannot match
+        if keys and low is not None:
+            if keys not in held:
+                held[keys] = any(map(low.__contains__, keys))
+            if not held[keys]:
+                continue   # none of its key strings: it cannot match
         if line_word and low is not None:
+            if line_word not in held:
+                held[line_word] = _line_starts(low, line_word)
             # tried only at the lines opening with its word: the same groups as search
-            m = next(filter(None, (pat.match(head, a) for a in _line_starts(low, line_word))), None)
+            m = next(filter(None, (pat.match(head, a) for a in held[line_word])), None)
         else:
             m = pat.search(head)
         if not m:
@@ -133,22 +143,34 @@ def find_date(text: str) -> tuple[dt.date | None, str]:
 
 
 def find_title(text: str) -> str:
-    for line in text.splitlines()[:40]:
-        if any(p.search(line) for p in segment_rules()["title"]):
+    titles = segment_rules()["title"]
+    # The first lines, split off the head of the text (its last line may be cut off: dropped);
+    # the rest of the first 40 from the whole text only when no title is among them.
+    head = text[:1000].splitlines()
+    if len(text) > 1000:
+        head.pop()
+    for line in head[:40]:
+        if any(p.search(line) for p in titles):
             return line.strip()
+    if len(head) < 40 and len(text) > 1000:
+        for line in text.splitlines()[len(head):40]:
+            if any(p.search(line) for p in titles):
+                return line.strip()
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     return first[:200]
 
 
-def segments(text: str) -> list[Segment]:
+def segments(text: str, low: str | None = None) -> list[Segment]:
     """Context paragraphs before the incident list, then one item per list line or ';' clause.
 
-    Without a list heading or bullets, every paragraph is read as items (observatory style)."""
+    Without a list heading or bullets, every paragraph is read as items (observatory style).
+    low: text.lower(), if already made (None when letters fold oddly)."""
     rules, keys = segment_rules(), segment_keys()
     out: list[Segment] = []
     paragraphs = [(m.group(0), m.start()) for m in PARAGRAPH.finditer(text)]
     # one lower-cased copy for the key string tests (None when letters fold oddly)
-    low = text.lower() if text.isascii() or ODD_CASE.isdisjoint(text) else None
+    if low is None:
+        low = text.lower() if text.isascii() or ODD_CASE.isdisjoint(text) else None
     heads = {start for start, line in _lines_with(text, keys["list_start"], low)
              if any(_list_start(line))}
     # the paragraphs holding a line with a title key string, or the string "date" (DATE_LINE)
@@ -289,13 +311,29 @@ def _table(par: str, start: int) -> list[Segment]:
     return out
 
 
+def _sentence_ends(text: str, body: str):
+    """SENT_END.finditer(text); when the stops are all '.', tried only where one is (a regex
+    scan tests every character)."""
+    if "!" in body or "?" in body:
+        yield from SENT_END.finditer(text)
+        return
+    i = body.find(".")
+    while i >= 0:
+        m = SENT_END.match(text, i)
+        if m:
+            yield m
+            i = body.find(".", m.end())
+        else:
+            i = body.find(".", i + 1)
+
+
 def sentences(seg: Segment) -> list[Segment]:
     out, pos = [], 0
     text = seg.text
     body = text.rstrip().rstrip(STOPS)
     if "." not in body and "!" not in body and "?" not in body:
         return [seg] if text.strip() else []   # its only stops end it: SENT_END needs text after one
-    for m in SENT_END.finditer(text):
+    for m in _sentence_ends(text, body):
         end = m.start() + 1
         if ABBREV.search(text, max(pos, end - 8), end):   # "Gen." ends the piece
             continue
