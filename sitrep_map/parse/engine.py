@@ -425,6 +425,8 @@ def looks_english(text: str, sample: int = 400) -> bool:
         words = first.encode().translate(ONLY_LETTERS).lower().split()[:-1][:sample]
         if sum(map(ENGLISH_BYTES.__contains__, words)) / sample >= 0.08:
             return True
+    elif sum(map(ENGLISH.__contains__, LETTER_RUN.findall(first.lower())[:-1][:sample])) / sample >= 0.08:
+        return True   # the same for a text with other letters
     head = text[:20_000].lower()
     if head.isascii():   # words are runs of a-z: split the bytes instead of a regex
         words = head[:4_000].encode().translate(ONLY_LETTERS).split()   # usually all we need
