@@ -1,5 +1,6 @@
 """The parser on reports we wrote in the genre (tests/fixtures/reports), and on single sentences."""
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,23 @@ def test_weekdays_and_months_with_odd_letters(text, want):
     assert event_date(text, dt.date(2020, 7, 8)) == (want, 1)
     report = "Military Situation in Syria on July 8, 2020\n\n" + text
     assert [i.event_date for i in parse_report(report).incidents] == [want.isoformat()]
+
+
+def test_origin_and_destination_reversed_match_the_search():
+    """places._ends_in tests ORIGIN/DESTINATION with one match on the reversed text; it must
+    agree with searching the text before the cue, at every cut of every corpus line."""
+    from sitrep_map.parse import places
+    assert places.ORIGIN_BACK is not None and places.DESTINATION_BACK is not None
+    lines = [line for p in sorted((FIX.parent / "corpus").glob("*.txt"))
+             for line in p.read_text(encoding="utf-8").splitlines()
+             if re.search(r"(?i)\b(?:from|toward|towards|to)\b", line)]
+    lines += ["Rockets were fired from  positions in\n", "They withdrew TOWARDS", "from"]
+    assert len(lines) > 50
+    checked = 0
+    for line in lines:
+        for end in range(len(line) + 1):
+            for rx, back in ((places.ORIGIN, places.ORIGIN_BACK), (places.DESTINATION, places.DESTINATION_BACK)):
+                want = rx.search(line[:end]) is not None
+                assert places._ends_in(rx, back, None, line, end) == want, (line[:end], rx.pattern[:40])
+                checked += want
+    assert checked > 10   # the patterns do match somewhere

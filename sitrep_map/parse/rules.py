@@ -290,7 +290,8 @@ WORD_RUN = re.compile(r"[a-z0-9]+")   # a word of Words.split
 
 
 def _read(word: str, pos: int, tags: set[str], starts: dict[int, list[int]]) -> None:
-    """Words.__init__ for one word at pos (a word of a run of letters and digits)."""
+    """Words.__init__ for one word at pos (of a non-ASCII text, or of a run of letters and
+    digits in an ASCII one)."""
     keys, where, _ = _INFO[word]
     tags.update(keys)
     for k in where:
@@ -343,18 +344,10 @@ class Words:
                     pos += 1
             self.tags, self.starts = tags, starts
             return
-        info = _INFO.__getitem__
         parts = iter(WORD_SPLIT.split(low))   # gap, word, gap, word, ..., gap
         pos = len(next(parts))
         for word, gap in zip(parts, parts):
-            keys, where, _ = info(word)
-            if keys:
-                tags |= keys
-            for k in where:
-                if k in starts:
-                    starts[k].append(pos)
-                else:
-                    starts[k] = [pos]
+            _read(word, pos, tags, starts)
             pos += len(word) + len(gap)
         self.tags, self.starts = tags, starts
 
