@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from os.path import commonprefix
 from string import ascii_letters, ascii_lowercase
 
-from .rules import DIGIT, FLAGS, ODD_CASE, Starts, Words, actor_rules, alternation, gate, place_words, start_words
+from .rules import (DIGIT, FLAGS, ODD_CASE, Starts, Words, actor_rules, alternation, gate, matches_at,
+                    place_words, start_words)
 
 
 def _led(words: str) -> str:
@@ -354,12 +355,7 @@ def _matches(i: int, sentence: str, words: Words) -> list[re.Match]:
     pattern, twin, key, _, _ = TRIES[i]
     if words.starts is None:
         return list(pattern.finditer(sentence))
-    found, end, match, low = [], 0, pattern.match, words.low
-    for pos in words.starts[key]:
-        if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(sentence, pos)):
-            found.append(m)
-            end = m.end()
-    return found
+    return matches_at(pattern, twin, sentence, words.low, words.starts[key])
 
 
 def find(sentence: str, words: Words | None = None) -> list[Mention]:

@@ -472,24 +472,37 @@ class Starts:
         p = self.patterns[i]
         if words.starts is None or self.heads[i] is None:
             return p.search(text)
-        twin, low = self.twins[i], words.low
-        for pos in words.starts.get(self.slot + self.same[i], ()):
-            if twin is None or twin.match(low, pos):
-                m = p.match(text, pos)
-                if m:
-                    return m
-        return None
+        return match_at(p, self.twins[i], text, words.low, words.starts.get(self.slot + self.same[i], ()))
 
     def finditer(self, i: int, text: str, words: Words) -> list[re.Match]:
         p = self.patterns[i]
         if words.starts is None or self.heads[i] is None:
             return list(p.finditer(text))
-        found, end, match, twin, low = [], 0, p.match, self.twins[i], words.low
-        for pos in words.starts.get(self.slot + self.same[i], ()):
-            if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(text, pos)):
-                found.append(m)
-                end = m.end()
-        return found
+        return matches_at(p, self.twins[i], text, words.low, words.starts.get(self.slot + self.same[i], ()))
+
+
+def match_at(pattern: re.Pattern, twin: re.Pattern | None, text: str, low: str,
+             offsets: list[int]) -> re.Match | None:
+    """The first match of pattern at one of the offsets (its start words), as pattern.search
+    would find it; the twin (lower_twin) is tried first on the lower-cased text."""
+    match = pattern.match
+    for pos in offsets:
+        if twin is None or twin.match(low, pos):
+            m = match(text, pos)
+            if m:
+                return m
+    return None
+
+
+def matches_at(pattern: re.Pattern, twin: re.Pattern | None, text: str, low: str,
+               offsets: list[int]) -> list[re.Match]:
+    """The matches of pattern at the offsets, none overlapping another, as finditer finds them."""
+    found, end, match = [], 0, pattern.match
+    for pos in offsets:
+        if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(text, pos)):
+            found.append(m)
+            end = m.end()
+    return found
 
 
 _SHARED = Starts([])   # the parser's own patterns (Rx)
@@ -509,44 +522,31 @@ class Rx:
         self.start = None if _SHARED.heads[self.i] is None else _SHARED.slot + _SHARED.same[self.i]
         self.twin = _SHARED.twins[self.i]
 
+    def _opens(self, words: "Words") -> bool:
+        """Its gate opens and one of its key strings is there."""
+        return (self.gate is None or not words.tags.isdisjoint(self.gate)) and \
+            (self.keys is None or any(map(words.low.__contains__, self.keys)))
+
     def _may(self, words: "Words") -> bool:
         if words.starts is None:
             return self.gate is None or not words.tags.isdisjoint(self.gate)
-        return (self.start is None or self.start in words.starts) and \
-            (self.gate is None or not words.tags.isdisjoint(self.gate)) and \
-            (self.keys is None or any(map(words.low.__contains__, self.keys)))
+        return (self.start is None or self.start in words.starts) and self._opens(words)
 
     def search(self, text: str, words: "Words") -> re.Match | None:
-        # _may and Starts.search in one call (finditer likewise)
-        starts, start = words.starts, self.start
-        if starts is None or start is None:
+        if words.starts is None or self.start is None:
             return _SHARED.search(self.i, text, words) if self._may(words) else None
-        at = starts.get(start)
-        if at is None or self.gate is not None and words.tags.isdisjoint(self.gate) or \
-                self.keys is not None and not any(map(words.low.__contains__, self.keys)):
+        at = words.starts.get(self.start)   # (_may and Starts.search in one)
+        if at is None or not self._opens(words):
             return None
-        twin, low, match = self.twin, words.low, self.pattern.match
-        for pos in at:
-            if twin is None or twin.match(low, pos):
-                m = match(text, pos)
-                if m:
-                    return m
-        return None
+        return match_at(self.pattern, self.twin, text, words.low, at)
 
     def finditer(self, text: str, words: "Words") -> list[re.Match]:
-        starts, start = words.starts, self.start
-        if starts is None or start is None:
+        if words.starts is None or self.start is None:
             return _SHARED.finditer(self.i, text, words) if self._may(words) else []
-        at = starts.get(start)
-        if at is None or self.gate is not None and words.tags.isdisjoint(self.gate) or \
-                self.keys is not None and not any(map(words.low.__contains__, self.keys)):
+        at = words.starts.get(self.start)
+        if at is None or not self._opens(words):
             return []
-        found, end, match, twin, low = [], 0, self.pattern.match, self.twin, words.low
-        for pos in at:
-            if pos >= end and (twin is None or twin.match(low, pos)) and (m := match(text, pos)):
-                found.append(m)
-                end = m.end()
-        return found
+        return matches_at(self.pattern, self.twin, text, words.low, at)
 
 
 @dataclass(frozen=True)
