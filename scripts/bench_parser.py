@@ -40,6 +40,10 @@ def accuracy(gaz) -> dict[str, Score]:
     return out
 
 
+def demo_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))]
+
+
 def grown(texts: list[str], size: int) -> list[str]:
     """Each report with paragraphs of the next one appended (its title left out) until it holds
     ``size`` bytes: a longer report of the same kind."""
@@ -53,7 +57,7 @@ def grown(texts: list[str], size: int) -> list[str]:
 
 
 def throughput(gaz, rounds: int, size: int | None = None) -> dict:
-    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))]
+    texts = demo_texts()
     if size:
         texts = grown(texts, size)
     size = sum(len(t.encode()) for t in texts) / len(texts)
@@ -128,7 +132,7 @@ def profile(gaz, rounds: int = 5) -> None:
     cumulative time, so its own overhead is in every figure), then the top functions."""
     import cProfile
     import pstats
-    texts = grown([p.read_text(encoding="utf-8") for p in sorted((REPO / "data/demo/reports").glob("*.txt"))], 2048)
+    texts = grown(demo_texts(), 2048)
     pr = cProfile.Profile()
     pr.enable()
     for _ in range(rounds):
@@ -148,6 +152,7 @@ def profile(gaz, rounds: int = 5) -> None:
             calls, cum = map(sum, zip(*hits))
             print(f"{label:58} {100 * cum / total:5.1f}% {calls / n:13.1f}")
     st.sort_stats("tottime").print_stats(25)
+
 
 if __name__ == "__main__":
     main()

@@ -59,8 +59,7 @@ def locate(incidents: list[ParsedIncident], gaz: Gazetteer, country: str | None 
         pass1.append((first(p.text, p.hint), first(p.road_to, p.hint) if p.road_to else None)
                      if p else (None, None))
     # each incident's confident matches with their points, and the same grouped by sentence
-    confident = [[(x, (x.best.place.lat, x.best.place.lon)) for x in pair   # _confident(x), inlined
-                  if x and x.resolved and x.best and x.best.how in ("exact", "variant")] for pair in pass1]
+    confident = [[(x, (x.best.place.lat, x.best.place.lon)) for x in pair if _confident(x)] for pair in pass1]
     anchors_all = [pt for pairs in confident for _, pt in pairs]
     by_sentence: dict[str, list] = {}
     for inc, pairs in zip(incidents, confident):

@@ -240,18 +240,17 @@ def casualties(text: str, words: Words | None = None) -> tuple[int, int | None, 
         total = rx.search(text, words)
         if total:
             return 0, None, to_int(total.group("n"))
-    killed, wounded = 0, None
-    for rx, chain in KILLED_CHAIN:   # the first pattern that finds any
+    killed = _first_count(KILLED_CHAIN, text, words)
+    return 0 if killed is None else killed, _first_count(WOUNDED_CHAIN, text, words), None
+
+
+def _first_count(patterns: list[tuple[Rx, bool]], text: str, words: Words) -> int | None:
+    """_count of the first pattern that finds any (None: none does)."""
+    for rx, chain in patterns:
         n = _count(rx, text, words, chain)
         if n is not None:
-            killed = n
-            break
-    for rx, chain in WOUNDED_CHAIN:
-        n = _count(rx, text, words, chain)
-        if n is not None:
-            wounded = n
-            break
-    return killed, wounded, None
+            return n
+    return None
 
 
 # the patterns with their _count chain flag (verb first: the second of each list)
@@ -566,9 +565,11 @@ def _copy(inc: ParsedIncident, **changes) -> ParsedIncident:
 
 
 def _place(m: places_mod.Mention) -> PlaceMention:
+    """The incident's place; a region keeps "region" as its qualifier."""
     hint = m.hints[0] if m.hints else None
+    qualifier = "region" if m.role == "region" else m.qualifier
     # text, role, qualifier, road_to, hint, start, anchors (positional: cheaper than keywords)
-    return PlaceMention(m.text, m.role, m.qualifier, m.road_to, hint, m.start, list(m.anchors))
+    return PlaceMention(m.text, m.role, qualifier, m.road_to, hint, m.start, list(m.anchors))
 
 
 def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts, words: Words) -> list[ParsedIncident]:
@@ -579,15 +580,11 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts,
     if len(locs) < 2:   # one place (the usual case) or none: nothing to copy or split
         if locs:
             base.place = _place(locs[0])
-            if locs[0].role == "region":
-                base.place.qualifier = "region"
         return [base]
     locs = list({m.text: m for m in reversed(locs)}.values())[::-1]  # a place named twice is one event
     out = [base] + [_copy(base, equipment=list(base.equipment)) for _ in locs[1:]]
     for inc, m in zip(out, locs):
         inc.place = _place(m)
-        if m.role == "region":
-            inc.place.qualifier = "region"
     at = RX_CASUALTY_AT.search(s, words) if len(out) > 1 else None
     named = [inc for inc in out if at and inc.place.text == at.group("place")]
     if len(named) == 1:  # "... killing a woman in Mhardeh": only there

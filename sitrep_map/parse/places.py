@@ -411,8 +411,7 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
             taken.append((m.start(), e))
 
     if named:
-        origin = G_ORIGIN is None or not tags.isdisjoint(G_ORIGIN)
-        destination = G_DESTINATION is None or not tags.isdisjoint(G_DESTINATION)
+        origin, destination = words.opens(G_ORIGIN), words.opens(G_DESTINATION)
         if sources > 1:
             named.sort(key=FIRST)
         for s, e, raw, before, near, region, noun, cue in named:

@@ -99,12 +99,11 @@ def _date_keys() -> tuple[tuple[tuple[str, ...] | None, str | None], ...]:
 
 def _line_starts(low: str, word: str) -> list[int]:
     """Offsets of the lines that open with word (after spaces)."""
-    out, i = [], low.find(word)
-    while i >= 0:
+    out = []
+    for i in _finds(low, word):
         a = low.rfind("\n", 0, i) + 1
         if a == i or low[a:i].isspace():
             out.append(a)
-        i = low.find(word, i + 1)
     return out
 
 
