@@ -117,7 +117,7 @@ STAGES = [
     ("sentence: split", "segment.py", "sentences"),
     ("sentence: typo repair", "engine.py", "repair"),
     ("sentence: words read (rules.Words)", "rules.py", "__init__"),
-    ("sentence: event rules", "engine.py", "triggers"),
+    ("sentence: event rules", "engine.py", "firing"),
     ("sentence: skip rules", "engine.py", "skipped"),
     ("sentence: actors", "engine.py", "actors"),
     ("sentence: places", "places.py", "find"),

@@ -105,7 +105,8 @@ def to_rows(incidents: list[ParsedIncident], located: list[Located], report_id: 
             if is_road:
                 query = f"{p.text} - {p.road_to}"
         m = loc.match
-        notes = _notes(inc)
+        notes = (f"On {inc.event_date}: {inc.sentence} [{inc.notes}]" if inc.notes
+                 else f"On {inc.event_date}: {inc.sentence}")
         placed = _place(m, loc.road, qualifier, is_road) if m and m.resolved and m.best else None
         if placed is None:   # unresolved: the theatre, no geometry
             admin1, location, lat, lon, prec, resolved, place_country, geom, kind = (
@@ -185,11 +186,6 @@ def place_fields(m: Match | None, road: Match | None = None, qualifier: str = ""
     return dict(admin1=admin1, location=name, latitude=lat, longitude=lon,
                 geo_precision=prec, resolved=True, country=country, geometry=geom, geometry_kind=kind,
                 match_score=m.score), iso3
-
-
-def _notes(inc: ParsedIncident) -> str:
-    extra = f" [{inc.notes}]" if inc.notes else ""
-    return f"On {inc.event_date}: {inc.sentence}{extra}"
 
 
 def frame(rows: list[dict]) -> gpd.GeoDataFrame:

@@ -6,7 +6,7 @@ import hashlib
 import math
 import os
 import pickle
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -255,6 +255,15 @@ class _Pool:
         self.keys = np.array(keys, dtype=object)
         self.per_letter = np.minimum(counts, 255).astype(np.uint8)
         self.floor_len = FUZZY_FLOOR * lengths
+        self._needs: dict[int, np.ndarray] = {}
+
+    def need(self, m: int) -> np.ndarray:
+        """The letters in common each key needs with an m-letter query to pass _scan's bound
+        200 * common >= FUZZY_FLOOR * (its length + m), as a whole number (made once per m)."""
+        out = self._needs.get(m)
+        if out is None:
+            out = self._needs[m] = np.ceil((self.floor_len + FUZZY_FLOOR * m) / 200.0).astype(np.uint16)
+        return out
 
 
 def _ordered(found: dict[int, Candidate]) -> list[Candidate]:
@@ -386,7 +395,7 @@ class Gazetteer:
         when first needed)."""
         out = self._name_keys.get(i)
         if out is None:
-            keys = tuple(normalize.key(n) for n in self.places[i].names)
+            keys = tuple(dict.fromkeys(normalize.key(n) for n in self.places[i].names))   # once each
             flat = frozenset(k.replace(" ", "") for k in keys)
             out = self._name_keys[i] = (keys, flat, frozenset(map(len, flat)))
         return out
@@ -405,12 +414,13 @@ class Gazetteer:
         """Loose keys within about two edits of lse (deletion-neighbourhood hash index)."""
         qh = _query_hashes(lse)
         lo = np.searchsorted(self.del_hash, qh, "left")
-        hi = np.searchsorted(self.del_hash, qh, "right")
-        hit = np.flatnonzero(hi > lo)
+        # most hashes are not in the index: the ends of the runs are looked up for the hits only
+        hit = np.flatnonzero(self.del_hash.take(lo, mode="clip") == qh)
         if not len(hit):
             return []
+        hi = np.searchsorted(self.del_hash, qh[hit], "right")
         own: set[int] = set()
-        for a, b in zip(lo[hit].tolist(), hi[hit].tolist()):
+        for a, b in zip(lo[hit].tolist(), hi.tolist()):
             own.update(self.del_owner[a:b].tolist())
         keys = self.loose_keys
         return [keys[i] for i in own]
@@ -498,11 +508,11 @@ class Gazetteer:
         m = len(lse)
         if m > 255:   # the byte counts could overflow: scan the whole pool
             return process.extract(lse, pool, scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_FLOOR)
-        q = np.bincount(np.frombuffer(lse.encode("utf-32-le"), dtype=np.uint32) & 31, minlength=32)
-        used = np.flatnonzero(q)
+        q = Counter([ord(ch) & 31 for ch in lse])   # the query's letters (as in _letter_counts)
         # letters in common (fits a byte: at most m); the bound above, as 200 * common >= FUZZY_FLOOR * n
-        common = np.minimum(prep.per_letter[used], q[used, None].astype(np.uint8)).sum(0, dtype=np.uint8)
-        keep = np.flatnonzero(200.0 * common >= prep.floor_len + FUZZY_FLOOR * m)
+        common = np.minimum(prep.per_letter[list(q)],
+                            np.array(list(q.values()), dtype=np.uint8)[:, None]).sum(0, dtype=np.uint8)
+        keep = np.flatnonzero(common >= prep.need(m))
         return process.extract(lse, prep.keys[keep].tolist(), scorer=fuzz.ratio, limit=8,
                                score_cutoff=FUZZY_FLOOR)
 
@@ -519,6 +529,17 @@ class Gazetteer:
             hits += [(k, s) for k, s, _ in scored[12:] if _swapped(flat_lse, k.replace(" ", ""))]
         return hits
 
+    def _narrow_serves(self, name: str, lse: str, country: str | None) -> bool:
+        """The remembered candidates of the narrow search (no hint, wide False) are those of the
+        wide one too: wide only lowers the floor below which candidates() scans the pools
+        (RESOLVE_AT -> RESOLVE_AT_HINTED), so both scan the same pools unless the best near hit
+        lies between the two floors. (Without the near hits at hand: not known, False.)"""
+        if ("cands", name, None, country, False) not in self._fuzzy_memo:
+            return False
+        may_swap = len(normalize.key(name).replace(" ", "")) >= TRANSPOSED_MIN
+        hits = self._fuzzy_memo.get(("near", lse, may_swap))
+        return hits is not None and not (RESOLVE_AT_HINTED <= max((s for _, s in hits), default=0) < RESOLVE_AT)
+
     def resolve(self, name: str, hint: str | None = None,
                 near: list[tuple[float, float]] | None = None, country: str | None = None) -> Match:
         """The best place for `name`. hint: a governorate or region ('southern Idlib'); near:
@@ -528,9 +549,11 @@ class Gazetteer:
         iso2 = _iso2(country)
         if near:
             alone = self._memo.get((name, hint, iso2, None))
-            if alone is not None and settled(alone):
-                return alone   # one place has that name: nearby places change nothing
-        near_r = tuple(rounded(la, lo, 3) for la, lo in near) if near else None
+            if alone is not None and (alone.best is None or settled(alone)):
+                # one place has that name, or none: nearby places change nothing (they can
+                # only narrow the fuzzy search, see `wide` in _resolve)
+                return alone
+        near_r = tuple([rounded(la, lo, 3) for la, lo in near]) if near else None
         memo_key = (name, hint, iso2, near_r)
         m = self._memo.get(memo_key)
         if m is not None:
@@ -551,8 +574,9 @@ class Gazetteer:
                                 f"'sitrep-map gazetteer download geonames {country}'")
         admin1 = admin1_of(hint) if (country or HOME) == HOME else None
         lse = normalize.loose(name)
-        # wide only matters without a hint, for names long enough for the pool scan
-        wide = bool(near) and not admin1 and len(lse) >= 8
+        # wide only matters without a hint, for names long enough for the pool scan (and not
+        # when the narrow search done before gives the same candidates)
+        wide = bool(near) and not admin1 and len(lse) >= 8 and not self._narrow_serves(name, lse, country)
         cands = self._remembered(("cands", name, admin1, country, wide),
                                  self.candidates, name, admin1, country, wide)
         if not cands:
@@ -560,24 +584,8 @@ class Gazetteer:
 
         near_cos = _with_cos(near) if near else None
         dist: dict[int, float] = {}   # id(candidate) -> km to the nearest of near
-
-        def rank(c: Candidate) -> tuple:
-            p, s = c.place, c.score
-            if admin1:
-                s += 6.0 if p.admin1 == admin1 else -6.0
-            if near:
-                d = dist[id(c)] = _nearest(p.lat, p.lon, near_cos)
-                if d > 5:   # (adding 0.0 changes no score: the no-op sums are left out)
-                    s -= min(8.0, 8.0 * d / NEAR_KM)
-            s += min(2.0, math.log10(p.population + 1) / 3)
-            if p.feature_class == "P":
-                s += 1.0
-            if p.source in SOURCE_BONUS:
-                s += SOURCE_BONUS[p.source]
-            return (-s, -p.population)
-
         if len(cands) > 1:   # (one candidate: nothing to rank; the remembered list stays as it is)
-            cands = sorted(cands, key=rank)
+            cands = _ranked(cands, admin1, near_cos, dist)
         best = cands[0]
         hinted = admin1 is not None and best.place.admin1 == admin1
         if near:   # does the best lie near the report's places?
@@ -606,6 +614,28 @@ class Gazetteer:
 
     def info(self) -> dict[str, int]:
         return dict(self.counts)
+
+
+def _ranked(cands: list[Candidate], admin1: str | None, near_cos: list | None,
+            dist: dict[int, float]) -> list[Candidate]:
+    """Candidates best first for this call: the governorate hint and the distance to the
+    report's other places (kept in dist by id(candidate)) move their scores."""
+    def rank(c: Candidate) -> tuple:
+        p, s = c.place, c.score
+        if admin1:
+            s += 6.0 if p.admin1 == admin1 else -6.0
+        if near_cos:
+            d = dist[id(c)] = _nearest(p.lat, p.lon, near_cos)
+            if d > 5:   # (adding 0.0 changes no score: the no-op sums are left out)
+                s -= min(8.0, 8.0 * d / NEAR_KM)
+        s += min(2.0, math.log10(p.population + 1) / 3)
+        if p.feature_class == "P":
+            s += 1.0
+        if p.source in SOURCE_BONUS:
+            s += SOURCE_BONUS[p.source]
+        return (-s, -p.population)
+
+    return sorted(cands, key=rank)
 
 
 def settled(m: Match) -> bool:

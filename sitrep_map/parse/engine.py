@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from itertools import chain
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from ..model import Equipment, ParsedIncident, PlaceMention
 from . import places as places_mod
@@ -61,6 +63,7 @@ EQUIP_STATE = {"destroy": "destroyed", "damag": "damaged", "captur": "captured",
                "knocked out": "destroyed", "burn": "destroyed"}
 EQUIP_VERB = re.compile(r"\b(?P<verb>destroy(?:ed|ing|s)?|damag(?:ed|ing|es)?|captur(?:ed|ing|es)?|seiz(?:ed|ing)|"
                         r"shot down|shooting down|downed|disabl(?:ed|ing)|knocked out|burn(?:ed|t|ing))\b", FLAGS)
+EQUIP_CUT = re.compile(r"[,;.]|\band\b")   # where the words about an item end
 EQUIP_PASSIVE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+$", FLAGS)
 LEAD_NUM = re.compile(rf"^\s*{NUM}\b", FLAGS)
 DATE_ON = re.compile(rf"\bon (?:(?P<m>{MONTH}) (?P<d>\d{{1,2}})|(?P<d2>\d{{1,2}}) (?P<m2>{MONTH}))\b", FLAGS)
@@ -153,16 +156,20 @@ def to_int(word: str) -> int:
 # -- pieces ----------------------------------------------------------------------------------
 def triggers(text: str, scope: str, words: Words | None = None) -> list:
     """(rule, match) of every rule in scope that fires on the text, by priority."""
+    return list(firing(text, scope, words))
+
+
+def firing(text: str, scope: str, words: Words | None = None) -> Iterator[tuple]:
+    """triggers() one by one: a rule is searched only when the one before has been taken
+    (classify mostly needs the first)."""
     words = Words(text) if words is None else words
     rules, starts, tags = event_rules(), event_starts(), words.tags
-    out = []
     for i in starts.tried(words):
         r = rules[i]
         if (scope != "context" or r.scope == "any") and (r.gate is None or not tags.isdisjoint(r.gate)):
             m = starts.search(i, text, words)
             if m:
-                out.append((r, m))
-    return out
+                yield r, m
 
 
 def classify(text: str, scope: str, actor_kind: str | None, fired=None):
@@ -188,7 +195,7 @@ def actors(text: str, words: Words | None = None) -> tuple[tuple[int, int, str, 
     for f in found:
         if out and f[0] < out[-1][1]:
             continue  # inside a longer mention
-        if out and ADJACENT.fullmatch(text, out[-1][1], f[0]):
+        if out and f[0] - out[-1][1] <= 3 and ADJACENT.fullmatch(text, out[-1][1], f[0]):   # (3 characters at most)
             out[-1] = (out[-1][0], f[1], out[-1][2], out[-1][3])
             continue
         out.append(f)
@@ -211,8 +218,8 @@ def pick_actors(text: str, trigger: re.Match | None, acts: tuple,
             if 0 <= a[0] - end < 30:
                 a1 = a
                 break
-    weapon = RX_WEAPON_BY.search(text, words)   # "a landmine left by ISIS": ISIS used it
-    if a1 is None and weapon:
+    weapon = RX_WEAPON_BY.search(text, words) if a1 is None else None   # "a landmine left by ISIS": ISIS used it
+    if weapon:
         user = next((a for a in acts if 0 <= a[0] - weapon.end() < 30), None)
         if user and trigger is not None and trigger.start() < weapon.start() and "down" in trigger.group(0):
             others = [a for a in acts if a is not user]   # "shot down a drone launched by X": X is the target
@@ -289,9 +296,9 @@ def equipment(text: str, words: Words | None = None) -> list[Equipment]:
         before = text[:v.start()]
         passive = EQUIP_PASSIVE.search(before)
         if passive:                        # "<n> <item> was destroyed"
-            window = re.split(r"[,;.]|\band\b", before[:passive.start()])[-1]
+            window = EQUIP_CUT.split(before[:passive.start()])[-1]
         else:                              # "destroyed <n> <item>"
-            window = re.split(r"[,;.]|\band\b", text[v.end():v.end() + 60])[0]
+            window = EQUIP_CUT.split(text[v.end():v.end() + 60])[0]
         hit = next(((m, name) for p, name in equipment_rules() if (m := p.search(window))), None)
         if not hit:
             continue
@@ -412,11 +419,31 @@ ENGLISH = frozenset("the a an of in on at and or to by was were is are has have 
 
 LETTER_RUN = re.compile(r"[^\W\d_]+")
 ENGLISH_BYTES = frozenset(w.encode() for w in ENGLISH)
+LOWER_LETTERS = ONLY_LETTERS.lower()   # the same, letters lower-cased
+
+
+def _by_first_letter(words) -> bytes:
+    """Words as an alternation grouped by their first letter ("a(?:|n|nd)|o(?:f|n)"): the regex
+    engine enters one group at a place instead of trying every word."""
+    by_first: dict[bytes, list[bytes]] = {}
+    for w in sorted(words):
+        by_first.setdefault(w[:1], []).append(w[1:])
+    return b"|".join(first + b"(?:" + b"|".join(rests) + b")" for first, rests in by_first.items())
+
+
+# a common word with the spaces around it, in text whose non-letters are spaces (LOWER_LETTERS)
+ENGLISH_SPACED = re.compile(b" (?:" + _by_first_letter(ENGLISH_BYTES) + b")(?= )")
 
 
 def looks_english(text: str, sample: int = 400) -> bool:
     """At least 8% of the first words are common English function words (Arabic, French or
     Russian text has next to none); short texts are given the benefit of the doubt."""
+    first = text[:2 * sample]   # at most sample words (each takes a letter and a separator)
+    if first.isascii():
+        # Quicker yes: enough common words among them, found where they stand (no list of all
+        # words made). Each has a space before and after it: not cut off (nor the first word).
+        if len(ENGLISH_SPACED.findall(first.encode().translate(LOWER_LETTERS))) / sample >= 0.08:
+            return True
     first = text[:1_000]
     if first.isascii():
         # Quick yes: enough common words among the first words of this piece (its last word may
@@ -503,6 +530,7 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
     """One list item (or context paragraph): its first event sentence makes incidents; later
     sentences without a place of their own continue it (casualties, equipment)."""
     current: list[ParsedIncident] = []
+    scope = seg.kind
     for sent in sentences(seg):
         text = sent.text.strip()
         split = Words.split(text) if text.isascii() else None   # repair and Words read the same words
@@ -510,40 +538,43 @@ def _parse_segment(seg: Segment, date: dt.date, result: ParseResult) -> None:
         if s is not text:
             split = None
         low = s.lower()
-        if seg.kind == "context" and not current and not _named(low, seg.kind) \
+        if scope == "context" and not current and not _named(low, scope) \
                 and (s.isascii() or ODD_CASE.isdisjoint(s)):
             continue  # context: none of its few triggers' key strings is here, so none can fire
         words = Words(s, low, split)
-        fired = triggers(s, seg.kind, words)
-        if not fired and not (current and (_named(low, seg.kind) or RX_CONTINUES.search(s, words))):
+        fired = firing(s, scope, words)
+        first = next(fired, None)   # the others are searched only if classify needs them
+        if first is None and not (current and (_named(low, scope) or RX_CONTINUES.search(s, words))):
             continue  # no trigger fires, and it does not go on about the incident before
-        why = skipped(s, seg.kind, words) or background(s, date)
+        why = skipped(s, scope, words) or background(s, date)
         if why:
             result.notes.append(f"skipped ({why!r}): {s[:90]}")
             continue
-        acts = actors(s, words)
-        kind = None
-        if acts:
-            kind = "state" if acts[0][3] == "State forces" else "nonstate"
-        rule, trig = classify(s, seg.kind, kind, fired)
         mentions = places_mod.find(s, words)
         locs = [m for m in mentions if m.role == "location"]
         if current and not locs:
             _continue(current, s, words)
             continue
+        if first is None:
+            continue  # no rule: no incident (classify would give None)
+        acts = actors(s, words)   # (only for a sentence that may make an incident)
+        kind = None
+        if acts:
+            kind = "state" if acts[0][3] == "State forces" else "nonstate"
+        rule, trig = classify(s, scope, kind, chain((first,), fired))
         if rule is None:
             continue
         if rule.actor and kind is None:
             continue
-        if seg.kind == "context" and not locs:
+        if scope == "context" and not locs:
             result.notes.append(f"context event without a place: {s[:90]}")
             if rule.sub_event_type == "Agreement":
                 result.incidents.append(_incident(rule, trig, s, sent, date, None, acts, words))
             continue
         if sent.place and all(m.within for m in locs):  # a table row's location cell
             name, _, hint = sent.place.partition(",")
-            mentions = [places_mod.Mention(name.strip(), 0, 0, hints=[hint.strip()] if hint.strip() else [])]
-        new = _incidents(rule, trig, s, sent, sent.date or date, mentions, acts, words)
+            mentions = locs = [places_mod.Mention(name.strip(), 0, 0, hints=[hint.strip()] if hint.strip() else [])]
+        new = _incidents(rule, trig, s, sent, sent.date or date, mentions, locs, acts, words)
         if current:
             _carry(current[0], new, s, acts)
         current = new
@@ -557,10 +588,12 @@ def _named(low: str, scope: str) -> bool:
     return keys is None or any(map(low.__contains__, keys))
 
 
-def _copy(inc: ParsedIncident, **changes) -> ParsedIncident:
-    """dataclasses.replace() without its field checks (shallow, like replace)."""
+def _copy(inc: ParsedIncident) -> ParsedIncident:
+    """dataclasses.replace() without its field checks (shallow, like replace), with its own
+    list of equipment."""
     new = object.__new__(ParsedIncident)
-    new.__dict__ = {**inc.__dict__, **changes}
+    new.__dict__ = fields = inc.__dict__.copy()
+    fields["equipment"] = list(inc.equipment)
     return new
 
 
@@ -572,8 +605,10 @@ def _place(m: places_mod.Mention) -> PlaceMention:
     return PlaceMention(m.text, m.role, qualifier, m.road_to, hint, m.start, list(m.anchors))
 
 
-def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts, words: Words) -> list[ParsedIncident]:
-    locs = [m for m in mentions if m.role == "location"] or \
+def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, locs, acts,
+               words: Words) -> list[ParsedIncident]:
+    """locs: the mentions with role "location"."""
+    locs = locs or \
         [m for m in mentions if m.role == "region"][:1] or \
         [m for m in mentions if m.role in ("origin", "anchor")][:1]
     base = _incident(rule, trig, s, sent, date, None, acts, words)
@@ -582,7 +617,7 @@ def _incidents(rule, trig, s: str, sent: Segment, date: dt.date, mentions, acts,
             base.place = _place(locs[0])
         return [base]
     locs = list({m.text: m for m in reversed(locs)}.values())[::-1]  # a place named twice is one event
-    out = [base] + [_copy(base, equipment=list(base.equipment)) for _ in locs[1:]]
+    out = [base] + [_copy(base) for _ in locs[1:]]
     for inc, m in zip(out, locs):
         inc.place = _place(m)
     at = RX_CASUALTY_AT.search(s, words) if len(out) > 1 else None
@@ -686,6 +721,8 @@ def _continue(current: list[ParsedIncident], s: str, words: Words) -> None:
 
 def _merge_placeless(result: ParseResult) -> None:
     """A placeless lead ("X and Y reached an agreement") and its detail with a place are one event."""
+    if all(inc.place is not None for inc in result.incidents):
+        return   # the usual case
     keep = []
     for inc in result.incidents:
         twin = inc.place is None and next((o for o in result.incidents if o.place is not None

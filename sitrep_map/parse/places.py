@@ -27,8 +27,10 @@ def _led(words: str) -> str:
 # ignoring case are written as a tree of their first letters, each in both cases, matched
 # exactly: "in|into|near" -> "(?-i:i)n(?:|to)|(?-i:I)n(?:|to)|in(?:|to)|(?-i:n)ear|(?-i:N)ear".
 # A letter that also matches an odd letter (ODD_CASE: "ı" for i) keeps a branch ignoring case
-# too, last (it repeats the others' tries, so the first match found is the same).
+# too, last (it repeats the others' tries, so the first match found is the same); or (odd_set)
+# a branch for just its odd letters, matched exactly, which the engine also skips at once.
 ODD_LETTERS = frozenset(c for c in ascii_lowercase if any(re.fullmatch(f"(?i:{c})", o) for o in ODD_CASE))
+ODD_OF = {c: "".join(sorted(o for o in ODD_CASE if re.fullmatch(f"(?i:{c})", o))) for c in ODD_LETTERS}
 PLAIN = frozenset(ascii_letters + " -")   # characters an alternative's shared beginning may hold
 REPEATS = frozenset("?*+{")
 
@@ -53,7 +55,7 @@ def _leads(alt: str) -> bool:
     return alt[:1] != "" and alt[0] in PLAIN and alt[1:2] not in REPEATS
 
 
-def _tree(alts: list[str]) -> str:
+def _tree(alts: list[str], odd_set: bool = False) -> str:
     if len(alts) < 2 or not all(map(_leads, alts)):
         return "(?:" + "|".join(alts) + ")"
     by_first: dict[str, list[str]] = {}   # alternatives starting with different letters never
@@ -67,21 +69,23 @@ def _tree(alts: list[str]) -> str:
             same = commonprefix([r.lower() for r in rests])   # kept as it is
             while same and not (set(same) <= PLAIN and all(r[len(same):len(same) + 1] not in REPEATS for r in rests)):
                 same = same[:-1]
-            rest = rests[0][:len(same)] + _tree([r[len(same):] for r in rests])
+            rest = rests[0][:len(same)] + _tree([r[len(same):] for r in rests], odd_set)
         if first.isalpha():
             out += [f"(?-i:{first}){rest}", f"(?-i:{first.upper()}){rest}"]
             if first in ODD_LETTERS:
-                out.append(first + rest)
+                out.append(f"(?-i:[{ODD_OF[first]}]){rest}" if odd_set else first + rest)
         else:
             out.append(first + rest)
     return "(?:" + "|".join(out) + ")"
 
 
-def _either_case(words: str) -> str:
+def _either_case(words: str, odd_set: bool = False) -> str:
     """An alternation to be matched ignoring case (inside (?i:...)), as a tree of its first
-    letters (above); as it is if it has escapes, sets or (?...) groups."""
+    letters (above); as it is if it has escapes, sets or (?...) groups. odd_set: the branches
+    for odd letters are sets matched exactly, which the regex engine also skips at once (not
+    where a pattern starts: start_words does not read them)."""
     alts = _alternatives(words)
-    return f"(?:{words})" if alts is None else _tree(alts)
+    return f"(?:{words})" if alts is None else _tree(alts, odd_set)
 
 
 def _opt(regex: str) -> str:
@@ -120,16 +124,18 @@ _DESTINATION = alternation("destination")
 WITHIN = frozenset(w for p, _ in place_words()["within"] for w in p.split("|"))
 _NEAR = "|".join(p for p, v in place_words()["qualifier"] if v == "near")
 
-# Names are case-sensitive (capitalised); the words around them are not.
-_IN_NEAR = rf"(?i:(?P<near>{_either_case(_NEAR)})\s+)"              # "near", "in the vicinity of"
-_THE = rf"(?i:{_either_case('the|a|an')}\s+)"
+# Names are case-sensitive (capitalised); the words around them are not. Their trees have
+# odd-letter sets (odd_set) except where a pattern starts (start_words reads those).
+_IN_NEAR = rf"(?i:(?P<near>{_either_case(_NEAR, True)})\s+)"              # "near", "in the vicinity of"
+_THE = rf"(?i:{_either_case('the|a|an', True)}\s+)"
 _THE_ONLY = r"(?i:the\s+)"
-_IN_DIR = rf"(?i:(?P<dir>{_either_case(_DIR)})\s+)"                 # "northern"
-_NOUN_OF = (_opt(rf"(?i:(?P<dir2>{_either_case(_DIR)})\s+)") + rf"(?i:(?P<noun>{_either_case(_NOUN)}))\s+"
+_IN_DIR = rf"(?i:(?P<dir>{_either_case(_DIR, True)})\s+)"                 # "northern"
+_FIRST_DIR = rf"(?i:(?P<dir>{_either_case(_DIR)})\s+)"   # _IN_DIR where a pattern starts
+_NOUN_OF = (_opt(rf"(?i:(?P<dir2>{_either_case(_DIR, True)})\s+)") + rf"(?i:(?P<noun>{_either_case(_NOUN, True)}))\s+"
             + _opt(r"(?i:of\s+)") + _opt(_THE_ONLY))         # "the outskirts of"
 MENTION = re.compile(rf"\b(?i:(?P<cue>{_either_case(_CUE)}))\s+{_opt(_IN_NEAR)}{_opt(_THE)}{_opt(_IN_DIR)}"
                      rf"{_opt(_NOUN_OF)}(?P<name>{LAST_NAME})")
-NOUN_OF = re.compile(rf"\b{_opt(_IN_DIR)}(?i:(?P<noun>{_either_case(_NOUN)}))\s+(?i:of\s+){_opt(_THE_ONLY)}"
+NOUN_OF = re.compile(rf"\b{_opt(_FIRST_DIR)}(?i:(?P<noun>{_either_case(_NOUN)}))\s+(?i:of\s+){_opt(_THE_ONLY)}"
                      rf"(?P<name>{LAST_NAME})")
 APPOSITION = re.compile(rf"\b(?i:capital|city|town|village|area)\s*,\s*(?P<name>{LAST_NAME})")
 _TOWN_OF = r"the\s+(?:town|village|city)\s+of\s+"
@@ -153,6 +159,7 @@ STARTS = Starts(ROADS + [DIR_OF, NOUN_OF, MENTION, APPOSITION])
 DESTINATION = re.compile(rf"(?:{_DESTINATION})\s*$", FLAGS)
 G_ORIGIN = gate(ORIGIN.pattern, ORIGIN.flags)   # (these run on a prefix of the sentence)
 G_DESTINATION = gate(DESTINATION.pattern, DESTINATION.flags)
+assert None not in (G_ORIGIN, G_DESTINATION)   # (find() tests them as sets)
 
 
 def _width(words: str) -> int | None:
@@ -328,8 +335,14 @@ ROAD_COUNT = len(ROADS)
 I_DIR_OF = STARTS.patterns.index(DIR_OF)
 I_NOUN_OF = STARTS.patterns.index(NOUN_OF)
 I_MENTION = STARTS.patterns.index(MENTION)
-NEAR_CUES = ("near", "around", "outside")   # the cue itself is the qualifier
-REGION_NOUNS = ("countryside", "governorate", "province", "region")   # "the X countryside" is a region
+# For each set of TRIES keys a sentence may have in Words.starts: the TRIES to go through, each
+# with its index (every set made at import: 2^7 at most)
+TRY_KEYS = tuple(sorted({key for _, _, key, _, _ in TRIES}))
+TRIES_FOR = {frozenset(keys): tuple((i, *t) for i, t in enumerate(TRIES) if t[2] in keys)
+             for keys in ({k for j, k in enumerate(TRY_KEYS) if bits >> j & 1} for bits in range(1 << len(TRY_KEYS)))}
+ALL_TRIES = TRIES_FOR[frozenset(TRY_KEYS)]
+NEAR_CUES = frozenset(("near", "around", "outside"))   # the cue itself is the qualifier
+REGION_NOUNS = frozenset(("countryside", "governorate", "province", "region"))   # "the X countryside" is a region
 
 
 @lru_cache(maxsize=1024)
@@ -350,12 +363,10 @@ def _free(taken: list[tuple[int, int]], a: int, b: int) -> bool:
     return True
 
 
-def _matches(i: int, sentence: str, words: Words) -> list[re.Match]:
-    """STARTS.finditer(i, ...) for a pattern that may match: tried at its start words only."""
-    pattern, twin, key, _, _ = TRIES[i]
-    if words.starts is None:
-        return list(pattern.finditer(sentence))
-    return matches_at(pattern, twin, sentence, words.low, words.starts[key])
+# Group numbers of the named groups find() reads (faster than by name)
+M_CUE, M_NEAR, M_DIR, M_DIR2, M_NOUN, M_NAME = (MENTION.groupindex[g] for g in ("cue", "near", "dir", "dir2", "noun", "name"))
+N_DIR, N_NOUN, N_NAME = (NOUN_OF.groupindex[g] for g in ("dir", "noun", "name"))
+A_NAME = APPOSITION.groupindex["name"]
 
 
 def find(sentence: str, words: Words | None = None) -> list[Mention]:
@@ -365,12 +376,14 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
     # NOUN_OF, MENTION, APPOSITION: (name start, name end, name, where the cue ends, near, region, noun, cue)
     named: list[tuple] = []
     sources = 0   # how many patterns gave named
-    starts, tags = words.starts, words.tags
-    for i, (_, _, key, gates, char) in enumerate(TRIES):
-        if starts is not None and key not in starts or char and char not in sentence \
-                or gates and any(map(tags.isdisjoint, gates)):
+    starts, tags, low = words.starts, words.tags, words.low
+    # the patterns whose start words the sentence has (all when a letter folds oddly)
+    tries = ALL_TRIES if starts is None else TRIES_FOR[frozenset(starts.keys() & TRY_KEYS)]
+    for i, pattern, twin, key, gates, char in tries:
+        if char and char not in sentence or gates and any(map(tags.isdisjoint, gates)):
             continue   # cannot match
-        found = _matches(i, sentence, words)
+        # tried at its start words only
+        found = list(pattern.finditer(sentence)) if starts is None else matches_at(pattern, twin, sentence, low, starts[key])
         if not found:
             continue
         if i < ROAD_COUNT:
@@ -381,16 +394,18 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
             sources += 1
             for m in found:
                 if i == I_MENTION:
-                    cue, near, d, d2, noun, name = m.group("cue", "near", "dir", "dir2", "noun", "name")
-                    before = m.end("cue")
+                    cue, near, d, d2, noun, name = m.group(M_CUE, M_NEAR, M_DIR, M_DIR2, M_NOUN, M_NAME)
+                    before = m.end(M_CUE)
+                    s, e = m.span(M_NAME)
                 elif i == I_NOUN_OF:
                     cue = near = d2 = None
-                    d, noun, name = m.group("dir", "noun", "name")
+                    d, noun, name = m.group(N_DIR, N_NOUN, N_NAME)
                     before = m.start()
+                    s, e = m.span(N_NAME)
                 else:
                     cue = near = d = d2 = noun = None
-                    name, before = m.group("name"), m.start()
-                s, e = m.span("name")
+                    name, before = m.group(A_NAME), m.start()
+                    s, e = m.span(A_NAME)
                 named.append((s, e, name, before, near, bool(d or d2), noun.lower() if noun else "", cue))
     if not (roads or dir_of or named):
         return []
@@ -411,7 +426,7 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
             taken.append((m.start(), e))
 
     if named:
-        origin, destination = words.opens(G_ORIGIN), words.opens(G_DESTINATION)
+        origin, destination = not tags.isdisjoint(G_ORIGIN), not tags.isdisjoint(G_DESTINATION)
         if sources > 1:
             named.sort(key=FIRST)
         for s, e, raw, before, near, region, noun, cue in named:
@@ -419,19 +434,25 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
             while True:
                 name = _place_name(raw)
                 if name and (not taken or _free(taken, s, e)):
-                    out.append(_mention(sentence, name, s, e, before, near, region, noun, origin, destination))
+                    last = _mention(sentence, name, s, e, before, near, region, noun, origin, destination)
+                    out.append(last)
                     taken.append((s, e))
-                if first is None:
-                    if cue and out and out[-1].end == e and not out[-1].qualifier and cue.lower() in NEAR_CUES:
-                        out[-1].qualifier = "near"  # "near X": the cue itself is the qualifier
-                    if not out or out[-1].end != e:
-                        break
-                    first = out[-1]
+                elif not out:
+                    break
                 else:
-                    if out[-1].end != e:
-                        break
-                    out[-1].role, out[-1].qualifier = first.role, first.qualifier
-                # "A, B and C": the list continues with the same cue
+                    last = out[-1]
+                if last.end != e:
+                    break
+                if first is None:
+                    if cue and not last.qualifier and cue.lower() in NEAR_CUES:
+                        last.qualifier = "near"  # "near X": the cue itself is the qualifier
+                    first = last
+                else:
+                    last.role, last.qualifier = first.role, first.qualifier
+                # "A, B and C": the list continues with the same cue (LIST_MORE starts with one of these)
+                nxt = sentence[e:e + 1]
+                if not (nxt == "," or nxt.isspace() or nxt == "&"):
+                    break
                 more = LIST_MORE.match(sentence, e)
                 if not more or _is_actor(more.group("name")):
                     break
@@ -476,7 +497,7 @@ def _split_road(m: Mention) -> None:
     i = text.find("-")
     while 0 <= i < len(text) - 1:
         left = text[:i]
-        if text[i + 1].isupper() and not re.fullmatch(PART, left.split(" ")[-1], FLAGS):
+        if text[i + 1].isupper() and not PART_RX.fullmatch(left.split(" ")[-1]):
             rest = ROAD_WORD.match("x-" + text[i + 1:])
             if rest:
                 m.text, m.road_to, m.qualifier = left, rest.group("b"), "road"
@@ -484,6 +505,7 @@ def _split_road(m: Mention) -> None:
         i = text.find("-", i + 1)
 
 
+PART_RX = re.compile(PART, FLAGS)
 IN_AREA = re.compile(r",?\s+in\s+(?:the\s+)?")
 ROAD_END = re.compile(r"\b(highway|road)$")
 ROAD_ENDS = ("road", "highway", "road\n", "highway\n")   # what ROAD_END needs

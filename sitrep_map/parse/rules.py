@@ -4,7 +4,6 @@ start words (start_words), checked against a sentence's words read once (Words).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -302,7 +301,7 @@ class Words:
     """A text's words, read once: the gate keys they begin with (tags), and for each Starts
     family, where its patterns may start (starts). A text with a letter that case-folds oddly
     opens every gate (ANY_WORDS) and has starts None (patterns are searched as usual)."""
-    __slots__ = ("text", "low", "tags", "starts", "keys")
+    __slots__ = ("text", "low", "tags", "starts")
 
     @staticmethod
     def split(text: str) -> list[str]:
@@ -313,7 +312,6 @@ class Words:
     def __init__(self, text: str, low: str | None = None, split: list[str] | None = None):
         """low: text.lower(), split: Words.split(text) (ASCII text), when the caller has them."""
         self.text = text
-        self.keys = None   # sorted(starts), made when first needed
         self.low = low = text.lower() if low is None else low   # same offsets as the text, as no letter folds oddly
         ascii = text.isascii()
         if not ascii and not ODD_CASE.isdisjoint(text):
@@ -330,11 +328,12 @@ class Words:
                     for keys, where, step in infos:   # TypeError (None) at a run of letters and digits
                         if keys:
                             tags |= keys
-                        for k in where:
-                            if k in starts:
-                                starts[k].append(pos)
-                            else:
-                                starts[k] = [pos]
+                        if where:
+                            for k in where:
+                                if k in starts:
+                                    starts[k].append(pos)
+                                else:
+                                    starts[k] = [pos]
                         pos += step
                     break
                 except TypeError:   # "m4": its words one by one, then on with the next
@@ -433,6 +432,8 @@ class Starts:
         self.shared = False         # whether some pattern shares another's offsets
         self.loose: tuple[int, ...] = ()
         self.slot = len(_FAMILIES) * SLOT   # keys of this family in Words.starts
+        self.index: dict[int, int] = {}     # key in Words.starts -> the first pattern with its offsets
+        self.keys: list[int | None] = []    # each pattern's key in Words.starts (None: loose)
         _FAMILIES.append(self)
         for p in patterns:
             self.add(p)
@@ -448,6 +449,9 @@ class Starts:
         self.shared = self.shared or self.same[i] != i
         if heads is None:
             self.loose += (i,)
+        elif self.same[i] == i:
+            self.index[self.slot + i] = i
+        self.keys.append(None if heads is None else self.slot + self.same[i])
         _INFO.clear()
         return i
 
@@ -459,26 +463,23 @@ class Starts:
         """Indexes of the patterns that may match, in order."""
         if words.starts is None:
             return list(range(len(self.patterns)))
-        keys = words.keys
-        if keys is None:
-            keys = words.keys = sorted(words.starts)
-        slot = self.slot
-        found = [k - slot for k in keys[bisect_left(keys, slot):bisect_left(keys, slot + SLOT)]]
+        index = self.index   # (the keys of both, in C: a sentence has a few of a family's)
+        found = sorted(map(index.__getitem__, index.keys() & words.starts.keys()))
         if self.shared:
             found = [i for i, j in enumerate(self.same) if j in found]   # with those sharing offsets
         return sorted(set(found) | set(self.loose)) if self.loose else found
 
     def search(self, i: int, text: str, words: Words) -> re.Match | None:
-        p = self.patterns[i]
-        if words.starts is None or self.heads[i] is None:
-            return p.search(text)
-        return match_at(p, self.twins[i], text, words.low, words.starts.get(self.slot + self.same[i], ()))
+        key = self.keys[i]
+        if words.starts is None or key is None:
+            return self.patterns[i].search(text)
+        return match_at(self.patterns[i], self.twins[i], text, words.low, words.starts.get(key, ()))
 
     def finditer(self, i: int, text: str, words: Words) -> list[re.Match]:
-        p = self.patterns[i]
-        if words.starts is None or self.heads[i] is None:
-            return list(p.finditer(text))
-        return matches_at(p, self.twins[i], text, words.low, words.starts.get(self.slot + self.same[i], ()))
+        key = self.keys[i]
+        if words.starts is None or key is None:
+            return list(self.patterns[i].finditer(text))
+        return matches_at(self.patterns[i], self.twins[i], text, words.low, words.starts.get(key, ()))
 
 
 def match_at(pattern: re.Pattern, twin: re.Pattern | None, text: str, low: str,

@@ -63,22 +63,44 @@ class ReportError(ValueError):
     """The report cannot be read: says what and where."""
 
 
-SPACE_PUNCT = re.compile(r"[ \t]+([;,.])")
 TIGHT_COMMAS = (re.compile(r",(?=[^\s\d])"), re.compile(r";(?=[^\s\d])"))   # one per mark: faster
 DOUBLED = re.compile(r"([;.,]){2,}")
+# In _dots(text): a mark before a character that is no space and no digit (TIGHT_COMMAS, DOUBLED)
+# or after a space or tab (_space_punct). Without one, none of the three changes the text.
+MARK_NEAR = re.compile(r"\.(?:(?=[^\s\d])|(?<=[ \t]\.))")
+SPACED_MARK = re.compile(r"\.(?<=[ \t]\.)")   # in _dots(text): a mark after a space or tab
 
 
 def _dots(text: str) -> str:
-    """The text with ; and , as . (quick tests before SPACE_PUNCT and DOUBLED: " ." and "..")."""
+    """The text with ; and , as . (quick tests before _space_punct and DOUBLED: " ." and "..")."""
     return text.replace(";", ".").replace(",", ".")
+
+
+def _space_punct(text: str, dots: str) -> str:
+    """The text without the spaces and tabs before a mark (re.sub(r"[ \\t]+([;,.])", r"\\1", text)),
+    tried only at the marks after a space or tab (dots: _dots(text)). A regex scan for the
+    spaces would start at every space."""
+    out, last = [], 0
+    for m in SPACED_MARK.finditer(dots):
+        mark = m.start()
+        out.append(text[last:len(text[:mark].rstrip(" \t"))])   # up to the spaces before it
+        last = mark
+    out.append(text[last:])
+    return "".join(out)
 
 
 def clean(text: str) -> str:
     """Normalise quotes, spaces and stray punctuation without moving offsets much."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2018", "'")
-    if "\t" in text or " ." in _dots(text):
-        text = SPACE_PUNCT.sub(r"\1", text)       # "governorate ;" -> "governorate;"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():   # the marks below are not ASCII
+        text = text.replace("\u00a0", " ")
+        text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2019", "'").replace("\u2018", "'")
+    dots = _dots(text)
+    if not MARK_NEAR.search(dots):
+        return text   # (one scan instead of the four below)
+    if "\t" in text or " ." in dots:
+        text = _space_punct(text, dots)       # "governorate ;" -> "governorate;"
     for tight in TIGHT_COMMAS:
         text = tight.sub(r"\g<0> ", text)         # "A,B" -> "A, B"
     if ".." in _dots(text):
