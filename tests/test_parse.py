@@ -359,3 +359,22 @@ def test_origin_and_destination_reversed_match_the_search():
                 assert places._ends_in(rx, back, None, line, end) == want, (line[:end], rx.pattern[:40])
                 checked += want
     assert checked > 10   # the patterns do match somewhere
+
+
+def test_actor_spans_from_the_twins_match_the_patterns():
+    """engine.actors reads spans from the lower-cased twins alone (Starts.spans); they must be
+    the spans the patterns themselves find, in every case variant of every corpus line."""
+    from sitrep_map.parse.rules import Words, actor_starts
+    starts = actor_starts()
+    lines = [line for p in sorted((FIX.parent / "corpus").glob("*.txt"))
+             for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [v for line in lines for v in (line, line.upper(), line.lower(), line.swapcase())]
+    assert sum(t is not None for t in starts.twins) > 10
+    found = 0
+    for line in lines:
+        words = Words(line)
+        for i in range(len(starts.patterns)):
+            want = [m.span() for m in starts.finditer(i, line, words)]
+            assert starts.spans(i, line, words) == want, (line, starts.patterns[i].pattern[:40])
+            found += len(want)
+    assert found > 500   # the patterns do match

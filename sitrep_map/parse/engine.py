@@ -185,9 +185,9 @@ def actors(text: str, words: Words | None = None) -> tuple[tuple[int, int, str, 
     is one actor); a generic word right after a name joins it ("HTS militants" is HTS)."""
     words = Words(text) if words is None else words
     rules, starts, tags = actor_rules(), actor_starts(), words.tags
-    found = [(m.start(), m.end(), r.actor, r.inter) for i in starts.tried(words)
+    found = [(a, b, r.actor, r.inter) for i in starts.tried(words)
              if (r := rules[i]).gate is None or not tags.isdisjoint(r.gate)
-             for m in starts.finditer(i, text, words)]
+             for a, b in starts.spans(i, text, words)]
     if len(found) < 2:
         return tuple(found)   # nothing to sort or join
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

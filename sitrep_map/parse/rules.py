@@ -481,6 +481,20 @@ class Starts:
             return list(self.patterns[i].finditer(text))
         return matches_at(self.patterns[i], self.twins[i], text, words.low, words.starts.get(key, ()))
 
+    def spans(self, i: int, text: str, words: Words) -> list[tuple[int, int]]:
+        """(start, end) of each match finditer(i, ...) finds. With a twin, its matches on the
+        lower-cased text alone: on a text without ODD_CASE letters (else starts is None) it
+        compares the same letters, folded, so its matches have the same spans."""
+        key, twin = self.keys[i], self.twins[i]
+        if twin is None or words.starts is None or key is None:
+            return [m.span() for m in self.finditer(i, text, words)]
+        found, end, match, low = [], 0, twin.match, words.low
+        for pos in words.starts.get(key, ()):
+            if pos >= end and (m := match(low, pos)):
+                found.append(m.span())
+                end = m.end()
+        return found
+
 
 def match_at(pattern: re.Pattern, twin: re.Pattern | None, text: str, low: str,
              offsets: list[int]) -> re.Match | None:
