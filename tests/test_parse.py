@@ -378,3 +378,15 @@ def test_actor_spans_from_the_twins_match_the_patterns():
             assert starts.spans(i, line, words) == want, (line, starts.patterns[i].pattern[:40])
             found += len(want)
     assert found > 500   # the patterns do match
+
+
+def test_paragraphs_are_the_paragraph_pattern_matches():
+    """segment._paragraphs splits the text once into lines; it must find what PARAGRAPH finds,
+    on every corpus and fixture report and on texts with lines of only spaces."""
+    from sitrep_map.parse.segment import PARAGRAPH, _paragraphs
+    texts = [p.read_text(encoding="utf-8") for d in (FIX, FIX.parent / "corpus") for p in sorted(d.glob("*.txt"))]
+    texts += ["", "\n", "A", "A\n  \nB", "A\n\n\nB\n", "  \nA\n \t\n", "A\nB\n  ", "\n\nA\n  \n  \nB\n\n"]
+    for text in texts:
+        want = [(m.group(0), m.start(), m.group(0).split("\n")) for m in PARAGRAPH.finditer(text)]
+        assert _paragraphs(text) == want, text[:60]
+    assert sum(len(_paragraphs(t)) for t in texts) > 100

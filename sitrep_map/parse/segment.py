@@ -13,7 +13,7 @@ MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 TABLE_HEAD = re.compile(r"^\s*\|?\s*(date|day)\s*\|", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^[\s|:-]+$")
-PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")   # what _paragraphs finds
 LINE = re.compile(r"[^\n]+")
 DATE_LINE = re.compile(r"^\s*date[:\s]", re.IGNORECASE)
 
@@ -188,21 +188,20 @@ def segments(text: str, low: str | None = None) -> list[Segment]:
     low: text.lower(), if already made (None when letters fold oddly)."""
     rules, keys = segment_rules(), segment_keys()
     out: list[Segment] = []
-    paragraphs = [(m.group(0), m.start()) for m in PARAGRAPH.finditer(text)]
+    paragraphs = _paragraphs(text)
     # one lower-cased copy for the key string tests (None when letters fold oddly)
     if low is None:
         low = text.lower() if text.isascii() or ODD_CASE.isdisjoint(text) else None
-    heads = {start for start, line in _lines_with(text, keys["list_start"], low)
-             if any(_list_start(line))}
+    heads = _list_heads(text, low)
     # the paragraphs holding a line with a title key string, or the string "date" (DATE_LINE)
-    starts = [start for _, start in paragraphs]
+    starts = [start for _, start, _ in paragraphs]
     maybe_title = _paragraphs_at(starts, paragraphs,
                                  [start for start, _ in _lines_with(text, keys["title"], low)])
     maybe_date = None if low is None else _paragraphs_at(starts, paragraphs, _finds(low, "date"))
     has_list = bool(heads)
-    has_bullets = sum(bool(_bullet(par)) for par, _ in paragraphs) >= 2
+    has_bullets = sum(bool(_bullet(par)) for par, _, _ in paragraphs) >= 2
     in_list = not (has_list or has_bullets)
-    for par, start in paragraphs:
+    for par, start, lines in paragraphs:
         if par.isspace():
             continue
         if "|" in par and TABLE_HEAD.match(par):
@@ -213,7 +212,7 @@ def segments(text: str, low: str | None = None) -> list[Segment]:
             out.append(Segment(par, start, "title"))
             continue
         next_line = start
-        for line in par.split("\n"):   # (no line of a paragraph is empty)
+        for line in lines:   # (no line of a paragraph is empty)
             lstart, next_line = next_line, next_line + len(line) + 1
             if lstart in heads:  # "Key incidents:" opens the list, even inside a paragraph
                 in_list = True
@@ -247,7 +246,28 @@ def _finds(low: str, key: str) -> list[int]:
     return out
 
 
-def _paragraphs_at(starts: list[int], paragraphs: list[tuple[str, int]], offsets) -> set[int]:
+def _paragraphs(text: str) -> list[tuple[str, int, list[str]]]:
+    """PARAGRAPH's matches as (paragraph, offset, its lines), from one split of the text into
+    lines: a paragraph is a run of nonempty lines; a line of only spaces ends the one before it
+    (unless it is the text's last line) and opens the next."""
+    out: list[tuple[str, int, list[str]]] = []
+    lines = text.split("\n")
+    last = len(lines) - 1
+    first = None   # the open paragraph's first line (None: none open)
+    start = at = 0   # its offset; the offset of line i
+    for i, line in enumerate(lines):
+        if first is not None and (not line or i < last and line.isspace()):
+            out.append((text[start:at - 1], start, lines[first:i]))
+            first = None
+        if first is None and line:
+            first, start = i, at
+        at += len(line) + 1
+    if first is not None:
+        out.append((text[start:], start, lines[first:]))
+    return out
+
+
+def _paragraphs_at(starts: list[int], paragraphs: list[tuple[str, int, list[str]]], offsets) -> set[int]:
     """Starts of the paragraphs that hold one of the offsets (starts: the paragraphs' starts)."""
     out = set()
     for i in offsets:
@@ -258,10 +278,11 @@ def _paragraphs_at(starts: list[int], paragraphs: list[tuple[str, int]], offsets
 
 
 @lru_cache(maxsize=None)
-def _list_start_tests() -> tuple[tuple[re.Pattern, bool, str | None], ...]:
+def _list_start_tests() -> tuple[tuple[re.Pattern, bool, str | None, tuple[str, ...] | None], ...]:
     """list_start patterns with how a single line (no line break) may be tried: whether the
-    pattern opens with ^ (then match at its start is the same as search), and the mark it must
-    end with before trailing spaces ("...:\\s*$": the line, right-stripped, ends with ':')."""
+    pattern opens with ^ (then match at its start is the same as search), the mark it must
+    end with before trailing spaces ("...:\\s*$": the line, right-stripped, ends with ':'), and
+    its key strings (required_words)."""
     from re import _constants as C, _parser as P
     out = []
     for pat in segment_rules()["list_start"]:
@@ -272,7 +293,7 @@ def _list_start_tests() -> tuple[tuple[re.Pattern, bool, str | None], ...]:
                 and chr(tree[-3][1]) in _MARKS and tree[-2][0] is C.MAX_REPEAT \
                 and tree[-2][1][:2] == (0, C.MAXREPEAT) and list(tree[-2][1][2]) == SPACES:
             end = chr(tree[-3][1])
-        out.append((pat, anchored, end))
+        out.append((pat, anchored, end, required_words(pat.pattern)))
     return tuple(out)
 
 
@@ -280,17 +301,37 @@ _MARKS = ":;.,!?-)"   # marks without case variants (a line-end test for them is
 SPACES = [(re._constants.IN, [(re._constants.CATEGORY, re._constants.CATEGORY_SPACE)])]   # \s
 
 
-def _list_start(line: str):
-    """Per list_start pattern, whether it matches this line (lazily)."""
-    stripped = None
-    for pat, anchored, end in _list_start_tests():
-        if end is not None:
-            if stripped is None:
-                stripped = line.rstrip()
-            if not stripped.endswith(end):
-                yield False
-                continue
-        yield bool(pat.match(line) if anchored else pat.search(line))
+def _list_heads(text: str, low: str | None) -> set[int]:
+    """Starts of the lines a list_start pattern matches. A pattern is tried only on the lines
+    that end with its mark (when it needs one: few lines do), else on those holding one of its
+    key strings."""
+    heads: set[int] = set()
+    ending: dict[str, list[tuple[int, str]]] = {}   # a mark -> the lines ending with it
+    for pat, anchored, end, keys in _list_start_tests():
+        if end is None:
+            lines = _lines_with(text, keys, low)
+        else:
+            if end not in ending:
+                ending[end] = _lines_ending(text, end)
+            lines = ending[end]
+        for start, line in lines:
+            if start not in heads and (pat.match(line) if anchored else pat.search(line)):
+                heads.add(start)
+    return heads
+
+
+def _lines_ending(text: str, mark: str) -> list[tuple[int, str]]:
+    """(offset, line) of the lines that end with mark before trailing spaces."""
+    out, i = [], text.find(mark)
+    while i >= 0:
+        end = text.find("\n", i)
+        if end < 0:
+            end = len(text)
+        if text[i + 1:end].isspace() or i + 1 == end:   # the line's last mark, only spaces after it
+            a = text.rfind("\n", 0, i) + 1
+            out.append((a, text[a:end]))
+        i = text.find(mark, i + 1)
+    return out
 
 
 def _lines_with(text: str, keys: tuple[str, ...] | None, low: str | None = None) -> list[tuple[int, str]]:
