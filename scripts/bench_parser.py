@@ -13,7 +13,10 @@ by own time). Instructions per report (the timed
 rounds only, steadier than time on a shared machine): Collected / (rounds x reports) of
 
     PYTHONHASHSEED=0 valgrind --tool=callgrind --collect-atstart=no \
-        --toggle-collect=functools_reduce .venv/bin/python scripts/bench_parser.py --rounds 4"""
+        --toggle-collect=functools_reduce .venv/bin/python scripts/bench_parser.py --rounds 4
+
+less the full garbage collection (gc_collect_main in callgrind_annotate --inclusive=yes) when it
+falls in the counted rounds: it runs once, some time after the gazetteer loads."""
 from __future__ import annotations
 
 import argparse
