@@ -488,12 +488,8 @@ class Starts:
         key, twin = self.keys[i], self.twins[i]
         if twin is None or words.starts is None or key is None:
             return [m.span() for m in self.finditer(i, text, words)]
-        found, end, match, low = [], 0, twin.match, words.low
-        for pos in words.starts.get(key, ()):
-            if pos >= end and (m := match(low, pos)):
-                found.append(m.span())
-                end = m.end()
-        return found
+        low = words.low
+        return [m.span() for m in matches_at(twin, None, low, low, words.starts.get(key, ()))]
 
 
 def match_at(pattern: re.Pattern, twin: re.Pattern | None, text: str, low: str,
