@@ -159,7 +159,6 @@ STARTS = Starts(ROADS + [DIR_OF, NOUN_OF, MENTION, APPOSITION])
 DESTINATION = re.compile(rf"(?:{_DESTINATION})\s*$", FLAGS)
 G_ORIGIN = gate(ORIGIN.pattern, ORIGIN.flags)   # (these run on a prefix of the sentence)
 G_DESTINATION = gate(DESTINATION.pattern, DESTINATION.flags)
-assert None not in (G_ORIGIN, G_DESTINATION)   # (find() tests them as sets)
 
 
 def _width(words: str) -> int | None:
@@ -426,7 +425,7 @@ def find(sentence: str, words: Words | None = None) -> list[Mention]:
             taken.append((m.start(), e))
 
     if named:
-        origin, destination = not tags.isdisjoint(G_ORIGIN), not tags.isdisjoint(G_DESTINATION)
+        origin, destination = words.opens(G_ORIGIN), words.opens(G_DESTINATION)
         if sources > 1:
             named.sort(key=FIRST)
         for s, e, raw, before, near, region, noun, cue in named:

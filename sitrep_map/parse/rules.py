@@ -530,17 +530,17 @@ class Rx:
         self.keys = required_words(pattern.pattern) if keys else None
         self.i = _SHARED.add(pattern)
         # its key in Words.starts: no word it may start with, no match (None: it has no start words)
-        self.start = None if _SHARED.heads[self.i] is None else _SHARED.slot + _SHARED.same[self.i]
+        self.start = _SHARED.keys[self.i]
         self.twin = _SHARED.twins[self.i]
 
     def _opens(self, words: "Words") -> bool:
         """Its gate opens and one of its key strings is there."""
-        return (self.gate is None or not words.tags.isdisjoint(self.gate)) and \
+        return words.opens(self.gate) and \
             (self.keys is None or any(map(words.low.__contains__, self.keys)))
 
     def _may(self, words: "Words") -> bool:
         if words.starts is None:
-            return self.gate is None or not words.tags.isdisjoint(self.gate)
+            return words.opens(self.gate)
         return (self.start is None or self.start in words.starts) and self._opens(words)
 
     def search(self, text: str, words: "Words") -> re.Match | None:

@@ -322,15 +322,14 @@ def _list_heads(text: str, low: str | None) -> set[int]:
 
 def _lines_ending(text: str, mark: str) -> list[tuple[int, str]]:
     """(offset, line) of the lines that end with mark before trailing spaces."""
-    out, i = [], text.find(mark)
-    while i >= 0:
+    out = []
+    for i in _finds(text, mark):
         end = text.find("\n", i)
         if end < 0:
             end = len(text)
         if text[i + 1:end].isspace() or i + 1 == end:   # the line's last mark, only spaces after it
             a = text.rfind("\n", 0, i) + 1
             out.append((a, text[a:end]))
-        i = text.find(mark, i + 1)
     return out
 
 
